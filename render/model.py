@@ -1,0 +1,188 @@
+"""The spec model: what one architecture file may contain.
+
+The model checks shape and types; cross-references (edge ends, flow steps,
+cited sources, kinds, patterns) are checked in `validate.py`, which knows the
+vocabularies and reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+# Limits, documented in docs/spec-reference.md.
+MAX_NODES = 400
+MAX_VIEWS = 12
+MAX_GROUP_DEPTH = 6
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+KindName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Color = Annotated[str, StringConstraints(pattern=r"^(#[0-9a-fA-F]{6}|[a-z]{3,20})$")]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("expected an http:// or https:// address")
+    return value
+
+
+def _plain_text(value: object) -> object:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _number_as_text(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    return value
+
+
+EraText = Annotated[str, BeforeValidator(_plain_text), StringConstraints(min_length=1, max_length=60)]
+Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
+MetricValue = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1, max_length=120)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Model):
+    """A public article, talk or paper the facts come from."""
+
+    id: Slug = Field(description="Used by metrics and lessons to cite this source.")
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Title of the article, talk or paper.")
+    url: Url = Field(description="Where to read it (http or https).")
+    year: Year = Field(description="Year of publication.")
+    kind: Literal["article", "talk", "paper", "slides", "video", "post"] = "article"
+
+
+class Metric(_Model):
+    """A key number, the year it held, and the source that states it."""
+
+    label: Title = Field(description="What is measured, e.g. 'Tweets per day'.")
+    value: MetricValue = Field(description="The figure with its unit, e.g. '400 million'.")
+    year: Year = Field(description="The year the figure held.")
+    source: Slug = Field(description="Id of the source that states it.")
+
+
+class Lesson(_Model):
+    """A lesson learned: what they did, why, and what it cost."""
+
+    title: Title
+    body: LongText
+    patterns: list[Slug] = Field(default_factory=list, description="Pattern ids the lesson illustrates.")
+    source: Slug | None = Field(default=None, description="Id of the source that tells it.")
+
+
+class Node(_Model):
+    """One component, or one tier of identical machines."""
+
+    id: Slug = Field(description="Unique in the view; edges refer to it.")
+    label: Label = Field(description="Short name shown under the icon.")
+    kind: KindName = Field(description="A kind from `archcat kinds`, a diagrams class, or icons/<file>.png.")
+    technology: Label | None = Field(default=None, description="Product or in-house system, e.g. 'FlockDB'.")
+    note: Text | None = Field(default=None, description="A short note: its role, size or trick.")
+    count: Annotated[int, Field(ge=2, le=1_000_000, strict=True)] | None = Field(
+        default=None, description="Number of identical machines in this tier, shown as 'x400'.")
+
+
+class Group(_Model):
+    """A cluster of nodes, drawn as a box; groups nest."""
+
+    id: Slug = Field(description="Unique in the view; edges may start or end at a group.")
+    label: Label
+    nodes: list[Node] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+
+
+class Edge(_Model):
+    """A connection between two nodes or groups."""
+
+    id: Slug | None = Field(default=None, description="Needed when a flow step refers to this edge.")
+    from_: Slug = Field(alias="from", description="Id of a node or group.")
+    to: Slug = Field(description="Id of a node or group.")
+    label: Label | None = None
+    style: Literal["solid", "dashed", "dotted"] = "solid"
+    direction: Literal["forward", "back", "both", "none"] = "forward"
+    color: Color | None = Field(default=None, description="#rrggbb or a colour name.")
+
+
+class Step(_Model):
+    """One numbered step of the request flow."""
+
+    text: Text
+    edge: Slug | None = Field(default=None, description="Id of the edge this step travels.")
+
+
+class View(_Model):
+    """One diagram: the overview or a detail such as 'write path'."""
+
+    id: Slug = Field(description="Names the output files, e.g. 'overview'.")
+    title: Title
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR"
+    summary: Text | None = None
+    nodes: list[Node] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    flow: list[Step] = Field(default_factory=list)
+
+    def all_nodes(self) -> list[Node]:
+        found = list(self.nodes)
+        stack = list(self.groups)
+        while stack:
+            group = stack.pop(0)
+            found.extend(group.nodes)
+            stack[:0] = group.groups
+        return found
+
+    def all_groups(self) -> list[Group]:
+        found: list[Group] = []
+        stack = list(self.groups)
+        while stack:
+            group = stack.pop(0)
+            found.append(group)
+            stack[:0] = group.groups
+        return found
+
+
+class Architecture(_Model):
+    """One era of one real-world system."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, title="archcat architecture spec",
+        json_schema_extra={"$comment": "Generated by `archcat schema`; see docs/spec-reference.md."},
+    )
+
+    name: Label = Field(description="Company or system name, e.g. 'Twitter'.")
+    title: Title = Field(description="What this spec describes, e.g. 'Timelines at scale'.")
+    year: Year = Field(description="The year the described architecture held.")
+    era: EraText | None = Field(default=None, description="A label for a longer period, e.g. '2012-2013'.")
+    summary: Text
+    tags: list[Slug] = Field(default_factory=list)
+    related: list[Slug] = Field(default_factory=list, description="Ids of other specs, e.g. another era.")
+    sources: list[Source] = Field(min_length=1)
+    metrics: list[Metric] = Field(default_factory=list)
+    patterns: list[Slug] = Field(default_factory=list, description="Pattern ids from `archcat patterns`.")
+    lessons: list[Lesson] = Field(default_factory=list)
+    views: list[View] = Field(min_length=1, max_length=MAX_VIEWS)
+
+    def components(self) -> list[Node]:
+        """Every node id once, in order of first appearance across views."""
+        seen: dict[str, Node] = {}
+        for view in self.views:
+            for node in view.all_nodes():
+                seen.setdefault(node.id, node)
+        return list(seen.values())
+
+    def technologies(self) -> list[str]:
+        return sorted({n.technology for n in self.components() if n.technology}, key=str.lower)

@@ -1,0 +1,173 @@
+"""YAML text -> plain data plus the 1-based line and column of every value.
+
+Only plain data is accepted: no anchors or aliases, no custom tags, no
+duplicate keys, no tabs in indentation. Loading never constructs objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from render.diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+Path = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+@dataclass
+class Document:
+    """Parsed YAML: the data, and where each value (and each mapping key) starts."""
+
+    file: str
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at `path`, or of its nearest ancestor that has one."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if key and probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+    def diagnostic(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> Diagnostic:
+        line, column = self.locate(path, key=key)
+        return Diagnostic(self.file, line, column, message, hint)
+
+
+class _Reject(Exception):
+    def __init__(self, line: int, column: int, message: str, hint: str = ""):
+        super().__init__(message)
+        self.where = (line, column)
+        self.message = message
+        self.hint = hint
+
+
+def _mark(node_or_event: Any) -> tuple[int, int]:
+    mark = node_or_event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes -> text, rejecting oversized files, byte-order marks and non-UTF-8 bytes."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(file, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                       "split the architecture into several specs or shorten its texts")
+        ]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [Diagnostic(file, 1, 1, "file starts with a byte-order mark",
+                                 "save the file as UTF-8 without BOM")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Diagnostic(file, line, column, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                 "save the file as UTF-8")]
+
+
+def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse YAML text into a Document, or return located diagnostics."""
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        column = tab.end() - tab.start()
+        return None, [Diagnostic(file, line, column, "tab character used for indentation",
+                                 "YAML indents with spaces only; replace the tab with spaces")]
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line, column = _mark(event)
+                return None, [Diagnostic(file, line, column, "YAML anchors and aliases (& and *) are not supported",
+                                         "write the value out in full")]
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if exc.context and exc.problem:
+            message += f" ({exc.context})"
+        return None, [Diagnostic(file, line, column, message,
+                                 "check the indentation and quoting around this line")]
+    except yaml.YAMLError as exc:  # reader errors such as control characters
+        return None, [Diagnostic(file, 1, 1, f"YAML error: {exc}")]
+    if root is None:
+        return None, [Diagnostic(file, 1, 1, "file is empty", "run `archcat new ID` for a starter spec")]
+    doc = Document(file, None)
+    try:
+        doc.data = _convert(root, (), doc, 0)
+    except _Reject as exc:
+        return None, [Diagnostic(file, *exc.where, exc.message, exc.hint)]
+    return doc, []
+
+
+def parse_bytes(raw: bytes, file: str) -> tuple[Document | None, list[Diagnostic]]:
+    text, problems = decode(raw, file)
+    if text is None:
+        return None, problems
+    return parse_text(text, file)
+
+
+_constructor = SafeConstructor()
+
+
+def _convert(node: Node, path: Path, doc: Document, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _Reject(*_mark(node), f"nesting deeper than {MAX_DEPTH} levels")
+    if node.tag not in _PLAIN_TAGS:
+        raise _Reject(*_mark(node), f"YAML tag '{_short_tag(node.tag)}' is not supported",
+                      "a spec is plain data: remove the tag")
+    doc.positions[path] = _mark(node)
+    if isinstance(node, ScalarNode):
+        return _constructor.construct_object(node, deep=True)
+    if isinstance(node, SequenceNode):
+        return [_convert(item, (*path, i), doc, depth + 1) for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    first_seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _Reject(*_mark(key_node), "mapping keys must be plain words")
+        if key_node.value == "<<":
+            raise _Reject(*_mark(key_node), "YAML merge keys (<<) are not supported",
+                          "write the fields out in full")
+        key = key_node.value
+        if key in first_seen:
+            raise _Reject(*_mark(key_node), f"duplicate key '{key}' (first given on line {first_seen[key]})",
+                          "remove one of them")
+        first_seen[key] = _mark(key_node)[0]
+        doc.key_positions[(*path, key)] = _mark(key_node)
+        result[key] = _convert(value_node, (*path, key), doc, depth + 1)
+    return result
+
+
+def _short_tag(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
