@@ -1,0 +1,345 @@
+"""Parsed spec -> Architecture, with every problem located at its line.
+
+Two passes run on every file: the model's shape and type checks (pydantic),
+and the cross-reference checks below, which walk the raw tree defensively so
+that a type error in one place does not hide a dangling edge in another.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from render.diagnostics import Diagnostic, display_path
+from render.model import MAX_GROUP_DEPTH, MAX_NODES, Architecture
+from render.parse import Document, parse_bytes
+from render.vocab import ResolvedKind, Vocabulary, resolve_kind
+
+SPEC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec: its id (the file name), where it lives, and its content."""
+
+    id: str
+    path: Path
+    arch: Architecture
+    kinds: dict[str, ResolvedKind]  # kind text -> what it resolved to
+    source_bytes: bytes
+
+
+def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
+    """Read, parse and validate one spec file."""
+    file = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(file, 1, 1, f"cannot read file: {exc.strerror}")]
+    problems: list[Diagnostic] = []
+    stem = path.stem
+    if not SPEC_ID.match(stem) or len(stem) > 40:
+        problems.append(Diagnostic(file, 1, 1, f"file name '{path.name}' is not a valid spec id",
+                                   "name the file <company>-<year>.yaml in lowercase letters, digits and dashes"))
+    doc, parse_problems = parse_bytes(raw, file)
+    if doc is None:
+        return None, problems + parse_problems
+    arch, kinds, found = validate_document(doc, vocab, icons_dir)
+    problems.extend(found)
+    if arch is None or problems:
+        return None, problems
+    return Spec(stem, path, arch, kinds, raw), []
+
+
+def validate_document(doc: Document, vocab: Vocabulary, icons_dir: Path
+                      ) -> tuple[Architecture | None, dict[str, ResolvedKind], list[Diagnostic]]:
+    if not isinstance(doc.data, dict):
+        return None, {}, [doc.diagnostic((), "a spec must be a mapping of fields (name, title, views, ...)",
+                                         "run `archcat new ID` for a starter spec")]
+    problems: list[Diagnostic] = []
+    arch: Architecture | None = None
+    try:
+        arch = Architecture.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(_translate(exc, doc))
+    checker = _CrossChecks(doc, vocab, icons_dir)
+    checker.run()
+    problems.extend(checker.problems)
+    return arch, checker.kinds, _dedupe(problems)
+
+
+def _dedupe(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(problems))
+
+
+# --- pydantic errors in YAML terms -------------------------------------------------
+
+def _yaml_type(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a date" if hasattr(value, "isoformat") else "a value of another type"
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that owns the mapping at `loc` (for 'did you mean' hints)."""
+    model: Any = Architecture
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None or get_args(annotation):
+        for arg in get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        ctx = error.get("ctx") or {}
+        value = error.get("input")
+        name = loc[-1] if loc and isinstance(loc[-1], str) else "item"
+        hint = ""
+        on_key = False
+        if kind == "missing":
+            message = f"missing required field '{name}'"
+            loc = loc[:-1]
+            hint = "see docs/spec-reference.md for the fields"
+        elif kind == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            allowed = _field_names(model) if model else []
+            close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+            message = f"unknown field '{name}'"
+            if value is None and (" " in str(name) or not close):
+                message = f"text '{name}' became a field of its own"
+                hint = "a comma inside { ... } ends the value: put the whole text in quotes"
+            else:
+                hint = f"did you mean '{close[0]}'?" if close else (
+                    f"allowed here: {', '.join(allowed)}" if allowed else "")
+            on_key = True
+        elif kind in ("string_type",):
+            message = f"'{name}' should be text, not {_yaml_type(value)}"
+            if isinstance(value, bool | int | float):
+                hint = "put the value in quotes"
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            message = f"'{name}' should be a whole number, not {_yaml_type(value)}"
+        elif kind in ("list_type",):
+            message = f"'{name}' should be a list, not {_yaml_type(value)}"
+            hint = "write each item on its own line starting with '- '"
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            message = f"'{name}' should be a mapping of fields, not {_yaml_type(value)}"
+        elif kind == "greater_than_equal":
+            message = f"'{name}' must be at least {ctx.get('ge')}, got {value}"
+        elif kind == "less_than_equal":
+            message = f"'{name}' must be at most {ctx.get('le')}, got {value}"
+        elif kind == "string_too_short":
+            message = f"'{name}' must not be empty"
+        elif kind == "string_too_long":
+            message = f"'{name}' is {len(value)} characters long; the limit is {ctx.get('max_length')}"
+            hint = "shorten it; longer explanations belong in a note, a flow step or a lesson"
+        elif kind == "string_pattern_mismatch":
+            if name == "color":
+                message = f"'{value}' is not a colour"
+                hint = "use #rrggbb or a colour name such as red"
+            else:
+                message = f"'{value}' is not a valid id"
+                hint = "ids use lowercase letters, digits and single dashes, at most 40 characters"
+        elif kind == "literal_error":
+            expected = ctx.get("expected", "")
+            message = f"'{value}' is not allowed for '{name}'; expected {expected}"
+        elif kind == "too_short":
+            message = f"'{name}' needs at least {ctx.get('min_length')} item(s)"
+        elif kind == "too_long":
+            message = f"'{name}' has more than {ctx.get('max_length')} items"
+        elif kind == "value_error":
+            message = f"'{name}': {ctx.get('error', error['msg'])}"
+        else:
+            message = f"'{name}': {error['msg']}"
+        yield doc.diagnostic(loc, message, hint, key=on_key)
+
+
+# --- cross-reference checks on the raw tree ---------------------------------------
+
+def _items(value: Any) -> list[tuple[int, dict]]:
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class _CrossChecks:
+    def __init__(self, doc: Document, vocab: Vocabulary, icons_dir: Path):
+        self.doc = doc
+        self.vocab = vocab
+        self.icons_dir = icons_dir
+        self.problems: list[Diagnostic] = []
+        self.kinds: dict[str, ResolvedKind] = {}
+
+    def error(self, path: tuple, message: str, hint: str = "") -> None:
+        self.problems.append(self.doc.diagnostic(path, message, hint))
+
+    def run(self) -> None:
+        data = self.doc.data
+        views = data.get("views")
+        total = sum(1 for _, view in _items(views) for _ in self._nodes_of(view, ("views",), 0, check=False))
+        if total > MAX_NODES:
+            self.error(("views",), f"spec has {total:,} nodes; the limit is {MAX_NODES}",
+                       "use `count` for tiers of identical machines, or split into views")
+            return
+        source_ids = self._unique(data.get("sources"), ("sources",), "source")
+        sources_ok = isinstance(data.get("sources"), list)  # else the shape error says it all
+        self._check_patterns(data.get("patterns"), ("patterns",))
+        for i, metric in _items(data.get("metrics")):
+            if sources_ok:
+                self._check_ref(metric.get("source"), source_ids, ("metrics", i, "source"), "source")
+        for i, lesson in _items(data.get("lessons")):
+            if sources_ok:
+                self._check_ref(lesson.get("source"), source_ids, ("lessons", i, "source"), "source")
+            self._check_patterns(lesson.get("patterns"), ("lessons", i, "patterns"))
+        self._unique(views, ("views",), "view")
+        for i, view in _items(views):
+            self._check_view(view, ("views", i))
+
+    def _unique(self, items: Any, path: tuple, what: str) -> set[str]:
+        seen: dict[str, int] = {}
+        for i, item in _items(items):
+            ident = _text(item.get("id"))
+            if ident is None:
+                continue
+            if ident in seen:
+                line = self.doc.locate((*path, seen[ident], "id"))[0]
+                self.error((*path, i, "id"), f"duplicate {what} id '{ident}' (first used on line {line})",
+                           f"give each {what} its own id")
+            else:
+                seen[ident] = i
+        return set(seen)
+
+    def _check_ref(self, value: Any, known: set[str], path: tuple, what: str) -> None:
+        ref = _text(value)
+        if ref is not None and ref not in known:
+            hint = _did_you_mean(ref, known) or (f"known {what}s: {', '.join(sorted(known))}" if known else
+                                                  f"add a {what} with this id")
+            self.error(path, f"cites {what} '{ref}' but no {what} has that id", hint)
+
+    def _check_patterns(self, value: Any, path: tuple) -> None:
+        if not isinstance(value, list):
+            return
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item not in self.vocab.patterns:
+                close = self.vocab.suggest_pattern(item)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.error((*path, i), f"unknown pattern '{item}'",
+                           hint + "run `archcat patterns` to list them, or add it to render/data/patterns.yaml")
+
+    def _nodes_of(self, container: dict, path: tuple, depth: int, *, check: bool = True
+                  ) -> Iterator[tuple[tuple, dict]]:
+        for i, node in _items(container.get("nodes")):
+            yield (*path, "nodes", i), node
+        for i, group in _items(container.get("groups")):
+            if depth + 1 > MAX_GROUP_DEPTH:
+                if check:
+                    self.error((*path, "groups", i), f"groups nest more than {MAX_GROUP_DEPTH} levels deep",
+                               "flatten the grouping")
+                continue
+            yield from self._nodes_of(group, (*path, "groups", i), depth + 1, check=check)
+
+    def _groups_of(self, container: dict, path: tuple, depth: int = 0) -> Iterator[tuple[tuple, dict, int]]:
+        for i, group in _items(container.get("groups")):
+            if depth + 1 > MAX_GROUP_DEPTH:
+                continue
+            yield (*path, "groups", i), group, depth + 1
+            yield from self._groups_of(group, (*path, "groups", i), depth + 1)
+
+    def _check_view(self, view: dict, path: tuple) -> None:
+        nodes = list(self._nodes_of(view, path, 0))
+        groups = list(self._groups_of(view, path))
+        if not nodes:
+            self.error(path, "view has no nodes", "add at least one node under 'nodes' or in a group")
+        # Node and group ids share one namespace per view.
+        owner: dict[str, tuple] = {}
+        members: dict[str, set[str]] = {}
+        for item_path, item in [(p, n) for p, n in nodes] + [(p, g) for p, g, _ in groups]:
+            ident = _text(item.get("id"))
+            if ident is None:
+                continue
+            if ident in owner:
+                line = self.doc.locate(owner[ident] + ("id",))[0]
+                self.error((*item_path, "id"), f"duplicate id '{ident}' in this view (first used on line {line})",
+                           "nodes and groups in one view need distinct ids")
+            else:
+                owner[ident] = item_path
+        for node_path, node in nodes:
+            kind = _text(node.get("kind"))
+            if kind is not None and kind.strip() and kind not in self.kinds:
+                resolved, message, hint = resolve_kind(kind.strip(), self.vocab, self.icons_dir)
+                if resolved is None:
+                    self.error((*node_path, "kind"), message, hint)
+                else:
+                    self.kinds[kind] = resolved
+        for group_path, group, _ in groups:
+            ident = _text(group.get("id"))
+            inside = {_text(n.get("id")) for _, n in self._nodes_of(group, group_path, 0, check=False)}
+            inside |= {_text(g.get("id")) for _, g, _ in self._groups_of(group, group_path)}
+            inside.discard(None)
+            if ident is not None:
+                members[ident] = inside  # type: ignore[assignment]
+            if not any(True for _ in self._nodes_of(group, group_path, 0, check=False)):
+                self.error(group_path, f"group '{ident}' has no nodes", "add nodes to it or remove it")
+        edge_ids = self._unique(view.get("edges"), (*path, "edges"), "edge")
+        for i, edge in _items(view.get("edges")):
+            ends = {}
+            for end in ("from", "to"):
+                ref = _text(edge.get(end))
+                ends[end] = ref
+                if ref is not None and ref not in owner:
+                    hint = _did_you_mean(ref, owner) or "edges connect ids of nodes or groups in the same view"
+                    self.error((*path, "edges", i, end), f"edge {end} '{ref}' but no node or group has that id", hint)
+            a, b = ends["from"], ends["to"]
+            if a and b and a in owner and b in owner:
+                if a == b:
+                    self.error((*path, "edges", i), f"edge from '{a}' to itself", "connect two different ids")
+                elif b in members.get(a, ()) or a in members.get(b, ()):
+                    self.error((*path, "edges", i), f"edge between group and its own member ('{a}', '{b}')",
+                               "an edge to a group is drawn to its border; connect ids outside the group")
+        for i, step in _items(view.get("flow")):
+            self._check_ref(step.get("edge"), edge_ids, (*path, "flow", i, "edge"), "edge")
