@@ -1,0 +1,230 @@
+"""A view of a spec -> DOT source, built with the `diagrams` node classes.
+
+Pure: no Graphviz process runs here. Ids in the DOT come from the spec, so the
+same spec always gives the same DOT text.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import diagrams
+from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
+from diagrams.custom import Custom
+
+from render.model import Group, View
+from render.validate import Spec
+from render.vocab import import_node_class
+
+FONT = "DejaVu Sans,Sans-Serif"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    text: str
+    muted: str
+    edge: str
+    step: str
+    cluster_fills: tuple[str, ...]
+    cluster_pen: str
+    node_plate: str | None = None  # a light card behind icons on dark backgrounds
+
+
+THEMES: dict[str, Theme] = {
+    "light": Theme(
+        name="light", background="#ffffff", text="#1f2933", muted="#52606d", edge="#616e7c",
+        step="#c2410c", cluster_fills=("#eef6fc", "#eff7ec", "#f3f0fa", "#fdf8e7"), cluster_pen="#9aa5b1",
+    ),
+    "dark": Theme(
+        name="dark", background="#111418", text="#e4e7eb", muted="#aab4be", edge="#9aa5b1",
+        step="#fb923c", cluster_fills=("#1b2530", "#1c2a21", "#262134", "#2d291b"), cluster_pen="#52606d",
+        node_plate="#e9edf1",
+    ),
+}
+
+ICON_POINTS = 64
+WRAP = 18
+
+
+class _IdCluster(Cluster):
+    """A diagrams Cluster whose DOT name comes from the spec's group id."""
+
+    def __init__(self, group_id: str, label: str, depth: int, theme: Theme):
+        super().__init__(label="", graph_attr={})
+        self.name = cluster_name(group_id)
+        self.dot.name = self.name
+        self.dot.graph_attr.update({
+            "label": html_label([(label, "b", None)]),
+            "bgcolor": theme.cluster_fills[depth % len(theme.cluster_fills)],
+            "pencolor": theme.cluster_pen,
+            "fontcolor": theme.text,
+            "fontname": FONT,
+            "fontsize": "13",
+            "margin": "14",
+            "style": "rounded",
+        })
+
+
+def cluster_name(group_id: str) -> str:
+    return f"cluster_{group_id}"
+
+
+def html_label(lines: list[tuple[str, str, str | None]], size: int | None = None) -> str:
+    """An HTML-like Graphviz label from (text, style, colour) lines; all text is escaped."""
+    parts = []
+    for text, style, color in lines:
+        piece = html.escape(text, quote=True)
+        if style == "b":
+            piece = f"<B>{piece}</B>"
+        if color or size:
+            attrs = (f' COLOR="{color}"' if color else "") + (f' POINT-SIZE="{size}"' if size else "")
+            piece = f"<FONT{attrs}>{piece}</FONT>"
+        parts.append(piece)
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=True) or [text]
+
+
+def node_lines(label: str, technology: str | None, count: int | None) -> list[tuple[str, str]]:
+    """The lines drawn under a node's icon: its label, then technology and tier size."""
+    lines = [(line, "b") for line in _wrap(label)]
+    extra = []
+    if technology and technology.lower() not in label.lower():
+        extra.append(technology)
+    if count:
+        extra.append(f"\u00d7{count:,}")
+    if extra:
+        lines.extend((line, "") for line in _wrap(" ".join(extra)))
+    return lines
+
+
+def step_numbers(view: View) -> dict[str, list[int]]:
+    numbers: dict[str, list[int]] = {}
+    for number, step in enumerate(view.flow, start=1):
+        if step.edge:
+            numbers.setdefault(step.edge, []).append(number)
+    return numbers
+
+
+def build_dot(spec: Spec, view: View, theme: Theme) -> str:
+    """Return the DOT source of one view in one theme."""
+    diagram = Diagram(
+        name="",
+        filename=f"{spec.id}-{view.id}",
+        direction=view.direction,
+        show=False,
+        graph_attr={
+            "label": html_label([(f"{spec.arch.name} {spec.arch.year}: {view.title}", "b", None)], size=20),
+            "labelloc": "t",
+            "labeljust": "l",
+            "fontname": FONT,
+            "fontcolor": theme.text,
+            "bgcolor": theme.background,
+            "pad": "0.4",
+            "margin": "0",
+            "splines": "spline",
+            "nodesep": "0.55",
+            "ranksep": "1.0",
+            "compound": "true",
+            "newrank": "true",
+            "outputorder": "edgesfirst",
+        },
+        node_attr={"fontname": FONT, "fontcolor": theme.text, "fontsize": "12"},
+        edge_attr={"color": theme.edge, "fontname": FONT, "fontcolor": theme.muted, "fontsize": "11",
+                   "arrowsize": "0.8", "penwidth": "1.4"},
+    )
+    setdiagram(diagram)
+    setcluster(None)
+    try:
+        anchors: dict[str, Node] = {}
+        for node in view.nodes:
+            anchors[node.id] = _add_node(spec, node, theme)
+        for group in view.groups:
+            _add_group(spec, group, 0, theme, anchors)
+        numbers = step_numbers(view)
+        members = {g.id: g for g in view.all_groups()}
+        for edge in view.edges:
+            attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": "11"}
+            label_lines: list[str] = []
+            steps = numbers.get(edge.id or "", [])
+            parts = []
+            if steps:
+                parts.append(f'<FONT COLOR="{theme.step}"><B>{html.escape(",".join(map(str, steps)))}</B></FONT>')
+            if edge.label:
+                label_lines = textwrap.wrap(edge.label, 22) or [edge.label]
+                parts.append("<BR/>".join(html.escape(line) for line in label_lines))
+            if parts:
+                attrs["label"] = "<" + " ".join(parts) + ">"
+            if edge.from_ in members:
+                attrs["ltail"] = cluster_name(edge.from_)
+            if edge.to in members:
+                attrs["lhead"] = cluster_name(edge.to)
+            if steps:
+                attrs["penwidth"] = "2.0"
+            diagram.connect(anchors[edge.from_], anchors[edge.to], Edge(
+                color=edge.color or theme.edge,
+                style=edge.style,
+                forward=edge.direction in ("forward", "both"),
+                reverse=edge.direction in ("back", "both"),
+                **attrs,
+            ))
+        return diagram.dot.source
+    finally:
+        setcluster(None)
+        setdiagram(None)
+
+
+def _add_group(spec: Spec, group: Group, depth: int, theme: Theme, anchors: dict[str, Node]) -> Node:
+    with _IdCluster(group.id, group.label, depth, theme):
+        first: Node | None = None
+        for node in group.nodes:
+            anchors[node.id] = _add_node(spec, node, theme)
+            first = first or anchors[node.id]
+        for child in group.groups:
+            inner = _add_group(spec, child, depth + 1, theme, anchors)
+            first = first or inner
+    assert first is not None, "validation guarantees non-empty groups"
+    anchors[group.id] = first
+    return first
+
+
+def icon_file(cls: type[Node]) -> str:
+    """Where a diagrams node class keeps its icon (same rule as diagrams' Node._load_icon)."""
+    if cls._icon and os.path.isabs(cls._icon):
+        return cls._icon
+    return str(Path(diagrams.__file__).resolve().parent.parent / cls._icon_dir / cls._icon)
+
+
+def node_label(icon: str, lines: list[tuple[str, str]], theme: Theme) -> str:
+    """An HTML-like table: a fixed-size icon cell above the text lines."""
+    on_plate = theme.node_plate is not None
+    rows = [f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_POINTS}" HEIGHT="{ICON_POINTS}">'
+            f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD></TR>']
+    for text, style in lines:
+        strong = style == "b"
+        color = ("#1f2933" if strong else "#52606d") if on_plate else (theme.text if strong else theme.muted)
+        piece = html.escape(text, quote=True)
+        piece = f"<B>{piece}</B>" if strong else piece
+        rows.append(f'<TR><TD><FONT COLOR="{color}">{piece}</FONT></TD></TR>')
+    plate = f' BGCOLOR="{theme.node_plate}" STYLE="rounded" CELLPADDING="3"' if on_plate else ' CELLPADDING="1"'
+    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0"{plate}>'
+    return "<" + table + "".join(rows) + "</TABLE>>"
+
+
+def _add_node(spec: Spec, node, theme: Theme) -> Node:
+    resolved = spec.kinds[node.kind]
+    cls: type[Node] = Custom if resolved.icon is not None else import_node_class(resolved.class_path or "")
+    icon = str(resolved.icon) if resolved.icon is not None else icon_file(cls)
+    label = node_label(icon, node_lines(node.label, node.technology, node.count), theme)
+    attrs = {"shape": "plain", "image": "", "width": "0", "height": "0", "fixedsize": "false", "margin": "0"}
+    if resolved.icon is not None:
+        return Custom(label, icon, nodeid=node.id, **attrs)
+    return cls(label, nodeid=node.id, **attrs)
