@@ -1,0 +1,187 @@
+"""Run the pipeline: gather and validate every spec, then render, then swap in.
+
+Nothing is written until every spec has validated. Rendering goes to a
+staging folder that replaces `output/` only when the whole build succeeded,
+so a failed or interrupted build leaves the previous gallery as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from render.diagnostics import BuildFailed, Diagnostic, display_path, errors
+from render.discover import Project, spec_files
+from render.validate import Spec, load_spec
+from render.vocab import load_vocabulary
+
+FORMATS = ("png", "svg", "pdf")
+THEME_NAMES = ("light", "dark")
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+def load_catalog(project: Project, paths: list[Path] | None = None) -> tuple[list[Spec], list[Diagnostic]]:
+    """Load and validate specs; return the valid ones and every problem found in any of them."""
+    vocab = load_vocabulary()
+    specs: list[Spec] = []
+    problems: list[Diagnostic] = []
+    files = spec_files(project, paths)
+    for path in files:
+        if not path.exists():
+            problems.append(Diagnostic(display_path(path), 1, 1, "no such file"))
+            continue
+        spec, found = load_spec(path, vocab, project.icons)
+        problems.extend(found)
+        if spec is not None:
+            specs.append(spec)
+    problems.extend(_catalog_checks(project, specs))
+    failed = {d.file for d in errors(problems)}
+    return [s for s in specs if display_path(s.path) not in failed], sorted(problems)
+
+
+def _catalog_checks(project: Project, specs: list[Spec]) -> list[Diagnostic]:
+    """Checks that span files: one id per spec, and `related` ids that exist."""
+    problems: list[Diagnostic] = []
+    known = {p.stem for p in spec_files(project)} | {s.id for s in specs}
+    by_id: dict[str, Spec] = {}
+    for spec in specs:
+        file = display_path(spec.path)
+        if spec.id in by_id:
+            problems.append(Diagnostic(file, 1, 1, f"spec id '{spec.id}' is also used by "
+                                       f"{display_path(by_id[spec.id].path)}", "rename one of the files"))
+        by_id[spec.id] = spec
+        for related in spec.arch.related:
+            if related not in known:
+                line = _line_of(spec, "related:")
+                problems.append(Diagnostic(file, line, 1, f"related spec '{related}' does not exist",
+                                           "use the file name of another spec, without .yaml"))
+    return problems
+
+
+def _line_of(spec: Spec, needle: str) -> int:
+    for number, line in enumerate(spec.source_bytes.decode("utf-8").splitlines(), start=1):
+        if line.startswith(needle):
+            return number
+    return 1
+
+
+def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
+    """The stable location of one rendered view: diagrams/<spec>/<view>-<theme>.<format>."""
+    return out / "diagrams" / spec_id / f"{view_id}-{theme}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Job:
+    spec: Spec
+    view_id: str
+    theme: str
+    formats: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.spec.id}/{self.view_id} ({self.theme})"
+
+
+def render_job(job: Job, out: Path) -> list[Path]:
+    from render.draw import Target, render
+    from render.graph import THEMES, build_dot
+
+    view = next(v for v in job.spec.arch.views if v.id == job.view_id)
+    source = build_dot(job.spec, view, THEMES[job.theme])
+    targets = [Target(fmt, diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
+    render(source, targets)
+    return [t.path for t in targets]
+
+
+def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEME_NAMES, formats: tuple[str, ...] = FORMATS,
+         views: set[str] | None = None) -> list[Job]:
+    return [Job(spec, view.id, theme, formats)
+            for spec in specs for view in spec.arch.views if views is None or view.id in views
+            for theme in themes]
+
+
+def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None,
+             progress: Progress | None = None) -> tuple[list[Path], list[Diagnostic]]:
+    """Render jobs in parallel (Graphviz does the work, so threads suffice)."""
+    from render.draw import DrawError
+
+    written: list[Path] = []
+    problems: list[Diagnostic] = []
+    workers = workers or os.cpu_count() or 1
+    done = 0
+    if progress:
+        progress(0, len(jobs), "")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(render_job, job, out): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                written.extend(future.result())
+            except DrawError as exc:
+                problems.append(Diagnostic(display_path(job.spec.path), 1, 1,
+                                           f"view '{job.view_id}' ({job.theme}) could not be drawn: {exc}"))
+            done += 1
+            if progress:
+                progress(done, len(jobs), job.describe())
+    return sorted(written), sorted(problems)
+
+
+@dataclass
+class BuildResult:
+    specs: list[Spec]
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def build(project: Project, *, out: Path | None = None, workers: int | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Validate the whole catalog, render every view, and swap the result into `out`."""
+    out = out or project.output
+    specs, problems = load_catalog(project)
+    if errors(problems):
+        raise BuildFailed(problems)
+    if not specs:
+        raise BuildFailed([Diagnostic(display_path(project.architectures), 1, 1, "no specs found",
+                                      "run `archcat new ID` to start one")])
+    check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        written, failures = run_jobs(plan(specs), staging, workers=workers, progress=progress)
+        if failures:
+            raise BuildFailed(failures)
+        from render.gallery import build_site
+
+        written += build_site(project, specs, staging)
+        swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(specs, [out / p.relative_to(staging) for p in written], problems)
+
+
+MARKER = ".archcat-output"
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace a folder that archcat did not write (and is not empty)."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise BuildFailed([Diagnostic(display_path(out), 1, 1, "output folder has files archcat did not write",
+                                      "choose an empty or new folder with --out")])
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames; the old tree is removed afterwards."""
+    (staging / MARKER).write_text("This folder is generated by `archcat build` and replaced on every build.\n")
+    staging.chmod(0o755)
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rename(out, old / "tree")
+    os.rename(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

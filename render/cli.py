@@ -1,0 +1,284 @@
+"""The `archcat` command: argument parsing, output and exit codes only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from render import __version__
+from render.diagnostics import BuildFailed, Diagnostic, Severity, errors
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    console = _console(stderr=True)
+    for d in sorted(diagnostics):
+        color = "red" if d.severity is Severity.ERROR else "yellow"
+        console.print(f"[bold]{d.file}:{d.line}:{d.column}:[/bold] [{color}]{d.severity.value}:[/{color}] "
+                      f"{_escape(d.message)}")
+        if d.hint:
+            console.print(f"    [dim]hint:[/dim] {_escape(d.hint)}")
+    n_err = len(errors(diagnostics))
+    n_warn = len(diagnostics) - n_err
+    if diagnostics:
+        files = len({d.file for d in diagnostics})
+        console.print(f"[bold]{n_err} error(s), {n_warn} warning(s) in {files} file(s)[/bold]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _project(args: argparse.Namespace):
+    from render.discover import Project
+
+    return Project(Path(args.root).resolve())
+
+
+# --- commands ---------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from render.build import load_catalog
+
+    project = _project(args)
+    paths = [Path(p) for p in args.paths] or None
+    specs, problems = load_catalog(project, paths)
+    print_diagnostics(problems)
+    failed = errors(problems) or (args.strict and problems)
+    if not failed:
+        _console().print(f"[green]\u2713[/green] {len(specs)} spec(s) valid")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _progress_bar(enabled: bool) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    if not enabled:
+        return (lambda done, total, what: None), (lambda: None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]Rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("[dim]{task.description}"), console=_console(stderr=True), transient=False)
+    task = bar.add_task("", total=None)
+    bar.start()
+
+    def update(done: int, total: int, what: str) -> None:
+        bar.update(task, completed=done, total=total, description=what)
+
+    return update, bar.stop
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from render.build import build
+
+    project = _project(args)
+    out = Path(args.out).resolve() if args.out else None
+    update, stop = _progress_bar(not args.quiet)
+    try:
+        result = build(project, out=out, workers=args.jobs, progress=update)
+    finally:
+        stop()
+    print_diagnostics(result.warnings)
+    target = out or project.output
+    _console().print(f"[green]\u2713[/green] built {len(result.specs)} architecture(s), "
+                     f"{len(result.written)} file(s) in {target}")
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from render.build import load_catalog, plan, run_jobs
+    from render.discover import spec_files
+
+    project = _project(args)
+    matches = [p for p in spec_files(project) if p.stem == args.id]
+    if not matches:
+        known = sorted(p.stem for p in spec_files(project))
+        import difflib
+
+        close = difflib.get_close_matches(args.id, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "run `archcat validate` to list the catalog"
+        raise BuildFailed([Diagnostic(args.id, 1, 1, f"no spec with id '{args.id}' in {project.architectures}",
+                                      hint)])
+    specs, problems = load_catalog(project, matches)
+    if errors(problems) or not specs:
+        raise BuildFailed(problems)
+    spec = specs[0]
+    views = set(args.view) if args.view else None
+    if views and not views <= {v.id for v in spec.arch.views}:
+        unknown = ", ".join(sorted(views - {v.id for v in spec.arch.views}))
+        raise BuildFailed([Diagnostic(str(spec.path), 1, 1, f"no view {unknown} in '{spec.id}'",
+                                      "views: " + ", ".join(v.id for v in spec.arch.views))])
+    out = Path(args.out).resolve() if args.out else project.output
+    formats = tuple(args.format or ["png", "svg", "pdf"])
+    themes = tuple(args.theme or ["light"])
+    if "dot" in formats:
+        from render.graph import THEMES, build_dot
+
+        for view in spec.arch.views:
+            if views is None or view.id in views:
+                for theme in themes:
+                    path = out / "diagrams" / spec.id / f"{view.id}-{theme}.dot"
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(build_dot(spec, view, THEMES[theme]), encoding="utf-8")
+                    _console().print(str(path))
+        formats = tuple(f for f in formats if f != "dot")
+    if formats:
+        written, failures = run_jobs(plan([spec], themes=themes, formats=formats, views=views), out,
+                                     workers=args.jobs)
+        if failures:
+            raise BuildFailed(failures)
+        for path in written:
+            _console().print(str(path))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from render.scaffold import new_spec
+
+    path = new_spec(_project(args), args.id, force=args.force)
+    _console().print(f"[green]\u2713[/green] wrote {path}\n  next: edit it, then run "
+                     f"`archcat validate {path}` and `archcat render {args.id}`")
+    return EXIT_OK
+
+
+def cmd_kinds(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from render.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    found = vocab.search_kinds(args.text or "")
+    if not found:
+        close = vocab.suggest_kind(args.text or "")
+        _console(stderr=True).print(f"no kind matches '{_escape(args.text)}'"
+                                    + (f"; did you mean {', '.join(close)}?" if close else ""))
+        return EXIT_PROBLEMS
+    table = Table("kind", "category", "description", "diagrams class", box=None, pad_edge=False)
+    for kind in found:
+        table.add_row(kind.name, kind.category, kind.description, kind.class_path)
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_patterns(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from render.vocab import load_vocabulary
+
+    needle = (args.text or "").lower()
+    found = [p for p in load_vocabulary().patterns.values()
+             if needle in p.id or needle in p.name.lower() or needle in p.summary.lower()]
+    if not found:
+        _console(stderr=True).print(f"no pattern matches '{_escape(args.text)}'")
+        return EXIT_PROBLEMS
+    table = Table("pattern", "name", "summary", box=None, pad_edge=False)
+    for p in found:
+        table.add_row(p.id, p.name, p.summary)
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from render.schema import schema_text
+
+    text = schema_text()
+    if args.output:
+        path = Path(args.output)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        _console(stderr=True).print(f"[green]\u2713[/green] wrote {path}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# --- parser -----------------------------------------------------------------------
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archcat",
+        description="Validate architecture specs, render their diagrams and build the gallery.",
+        epilog="Run `archcat COMMAND --help` for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"archcat {__version__}")
+    parser.add_argument("--root", default=os.environ.get("ARCHCAT_ROOT", "."), metavar="DIR",
+                        help="project folder holding architectures/ and icons/ (default: current folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("build", help="validate everything and build diagrams and gallery into output/",
+                       description="Validate every spec, render every view in every theme and format, "
+                                   "and build the gallery. The previous output stays until the build succeeds.")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("render", help="render the views of one spec",
+                       description="Render one spec's views. Files go to "
+                                   "OUT/diagrams/ID/VIEW-THEME.FORMAT.")
+    p.add_argument("id", help="spec id (its file name without .yaml)")
+    p.add_argument("--format", action="append", choices=["png", "svg", "pdf", "dot"],
+                   help="output format; repeat for several (default: png, svg and pdf)")
+    p.add_argument("--theme", action="append", choices=["light", "dark"],
+                   help="colour theme; repeat for both (default: light)")
+    p.add_argument("--view", action="append", metavar="VIEW", help="only this view; repeat for several")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("validate", help="check specs and report every problem with its line",
+                       description="Check specs. With no PATHS, checks the whole catalog.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="spec files or folders")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("new", help="write a starter spec that validates and renders as is")
+    p.add_argument("id", help="spec id, e.g. acme-2024")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("kinds", help="list or search the node kinds")
+    p.add_argument("text", nargs="?", help="search the names, categories and descriptions")
+    p.set_defaults(func=cmd_kinds)
+
+    p = sub.add_parser("patterns", help="list or search the pattern vocabulary")
+    p.add_argument("text", nargs="?", help="search the ids, names and summaries")
+    p.set_defaults(func=cmd_patterns)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the spec format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildFailed as exc:
+        print_diagnostics(exc.diagnostics)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        _console(stderr=True).print("interrupted; the previous output was left as it was")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        from render.draw import DrawError
+
+        if os.environ.get("ARCHCAT_DEBUG"):
+            raise
+        kind = "error" if isinstance(exc, DrawError | OSError) else "internal error"
+        _console(stderr=True).print(f"[red]archcat: {kind}:[/red] {_escape(str(exc))}"
+                                    + ("" if kind == "error" else " (set ARCHCAT_DEBUG=1 for details)"))
+        return EXIT_PROBLEMS

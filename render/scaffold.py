@@ -1,0 +1,91 @@
+"""`archcat new`: a starter spec that validates and renders as it is."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from render.diagnostics import BuildFailed, Diagnostic, display_path
+from render.discover import Project
+from render.validate import SPEC_ID
+
+STARTER = """\
+# yaml-language-server: $schema=../docs/archcat.schema.json
+# A starter spec for {id}. Every field is explained in docs/spec-reference.md.
+# Check it with `archcat validate architectures/{id}.yaml` and preview it with
+# `archcat render {id} --format png`.
+
+name: {name}                  # company or system
+title: What this spec describes
+year: {year}                       # the year the described architecture held
+summary: >-
+  One to three sentences: what the system does and the idea that makes it scale.
+tags: [web]
+
+# Every fact below must come from one of these sources, in your own words.
+sources:
+  - id: main
+    title: Title of the article or talk
+    url: https://example.com/article
+    year: {year}
+
+metrics:                         # key numbers, each with its year and source
+  - {{label: Requests per second, value: "10,000", year: {year}, source: main}}
+
+patterns: [load-balancing, cache-aside]   # ids from `archcat patterns`
+
+lessons:                         # what they did, why, and what it cost
+  - title: Cache the hot reads
+    body: >-
+      Replace this with a lesson specific to this system, told in a full sentence.
+    patterns: [cache-aside]
+    source: main
+
+views:
+  - id: overview
+    title: Overview
+    direction: LR                # LR, TB, RL or BT
+    nodes:
+      - {{id: users, label: Users, kind: users}}
+      - {{id: lb, label: Load balancer, kind: load-balancer, technology: HAProxy}}
+    groups:                      # clusters; edges may start or end at a group
+      - id: app
+        label: Application tier
+        nodes:
+          - {{id: web, label: Web servers, kind: web-server, technology: nginx, count: 4}}
+      - id: data
+        label: Data tier
+        nodes:
+          - {{id: cache, label: Cache, kind: memcached, technology: Memcached}}
+          - {{id: db, label: Primary database, kind: mysql, technology: MySQL}}
+    edges:                       # give an edge an id when a flow step uses it
+      - {{id: request, from: users, to: lb, label: HTTPS}}
+      - {{id: route, from: lb, to: app}}
+      - {{id: read, from: web, to: cache, label: get}}
+      - {{id: miss, from: web, to: db, label: on a miss, style: dashed}}
+    flow:                        # numbered steps; each number is drawn on its edge
+      - {{edge: request, text: A user's request reaches the load balancer.}}
+      - {{edge: route, text: The balancer sends it to any web server.}}
+      - {{edge: read, text: The server looks the data up in the cache first.}}
+      - {{edge: miss, text: On a miss it reads the database and fills the cache.}}
+"""
+
+
+def new_spec(project: Project, spec_id: str, *, force: bool = False) -> Path:
+    """Write architectures/<spec_id>.yaml and return its path."""
+    path = project.architectures / f"{spec_id}.yaml"
+    if not SPEC_ID.match(spec_id) or len(spec_id) > 40:
+        raise BuildFailed([Diagnostic(spec_id, 1, 1, f"'{spec_id}' is not a valid spec id",
+                                      "use lowercase letters, digits and dashes, e.g. acme-2024")])
+    if path.exists() and not force:
+        raise BuildFailed([Diagnostic(display_path(path), 1, 1, "file already exists",
+                                      "choose another id, or pass --force to overwrite it")])
+    name = spec_id.rsplit("-", 1)[0] if spec_id.rsplit("-", 1)[-1].isdigit() else spec_id
+    year_part = spec_id.rsplit("-", 1)[-1]
+    year = int(year_part) if year_part.isdigit() and 1990 <= int(year_part) <= 2100 else datetime.date.today().year
+    text = STARTER.format(id=spec_id, name=name.replace("-", " ").title(), year=year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
