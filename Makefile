@@ -1,0 +1,42 @@
+# archcat: two commands do everything on a fresh Debian machine.
+#   make gallery   build the gallery from the bundled catalog into output/
+#   make test      run the test suite
+# Both create .venv, install Python packages and, when missing, Graphviz.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help gallery test setup system-deps lint schema clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+gallery: setup ## build diagrams and gallery from architectures/ into output/
+	$(BIN)/archcat build
+
+test: setup ## run the tests (real Graphviz renders)
+	$(BIN)/python -m pytest
+
+setup: system-deps $(STAMP) ## create .venv and install everything the project needs
+
+system-deps:
+	@sh scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "archcat needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+lint: setup ## ruff
+	$(BIN)/ruff check .
+
+schema: setup ## regenerate docs/archcat.schema.json
+	$(BIN)/archcat schema -o docs/archcat.schema.json
+
+clean: ## remove generated files
+	rm -rf output/* output/.archcat-output .pytest_cache .ruff_cache
