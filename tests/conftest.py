@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository, the valid base spec, and scratch projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from render.build import load_catalog
+from render.discover import Project
+from render.validate import Spec
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VALID_SPEC = FIXTURES / "valid" / "shop-2020.yaml"
+
+
+@pytest.fixture
+def repo() -> Project:
+    return Project(REPO)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A scratch project holding one valid spec (shop-2020)."""
+    (tmp_path / "architectures").mkdir()
+    shutil.copy(VALID_SPEC, tmp_path / "architectures" / VALID_SPEC.name)
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def shop(project: Project) -> Spec:
+    specs, problems = load_catalog(project)
+    assert problems == []
+    return specs[0]
+
+
+def write_spec(project: Project, spec_id: str, text: str) -> Path:
+    path = project.architectures / f"{spec_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

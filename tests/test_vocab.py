@@ -1,0 +1,57 @@
+"""vocab.py: every kind resolves to a real diagrams class with an icon on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from render.graph import icon_file
+from render.vocab import import_node_class, load_vocabulary, resolve_kind
+
+VOCAB = load_vocabulary()
+
+
+def test_vocabulary_is_large_enough_and_categorised():
+    assert len(VOCAB.kinds) >= 60
+    assert {k.category for k in VOCAB.kinds.values()} <= set(VOCAB.categories)
+    required = {"users", "mobile", "browser", "dns", "cdn", "load-balancer", "web-server", "service", "worker",
+                "queue", "stream", "cache", "database", "object-storage", "search", "redis", "memcached", "mysql",
+                "postgresql", "cassandra", "kafka", "hadoop", "nginx", "haproxy", "s3"}
+    assert required <= set(VOCAB.kinds)
+
+
+@pytest.mark.parametrize("name", sorted(VOCAB.kinds))
+def test_every_kind_resolves_to_an_icon_file(name: str):
+    kind = VOCAB.kinds[name]
+    cls = import_node_class(kind.class_path)
+    icon = Path(icon_file(cls))
+    assert icon.is_file(), icon
+    assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert kind.description
+
+
+def test_fully_qualified_class_is_accepted():
+    resolved, message, _ = resolve_kind("aws.database.Dynamodb", VOCAB, Path("icons"))
+    assert message == "" and resolved.class_path == "aws.database.Dynamodb"
+    assert resolved.category == "database"
+
+
+def test_only_diagrams_node_classes_are_accepted():
+    for text in ("os.path.join", "generic.os.Linux.x", "diagrams.Diagram.x", "onprem.inmemory.getdiagram"):
+        resolved, message, _ = resolve_kind(text, VOCAB, Path("icons"))
+        assert resolved is None and message
+
+
+def test_search_kinds():
+    names = [k.name for k in VOCAB.search_kinds("cache")]
+    assert {"cache", "redis", "memcached"} <= set(names)
+    assert VOCAB.search_kinds("zzzz-nothing") == []
+
+
+def test_patterns_have_names_and_summaries():
+    assert len(VOCAB.patterns) >= 20
+    for pattern in VOCAB.patterns.values():
+        assert pattern.name and pattern.summary.endswith(".")
+    assert {"fan-out-on-write", "cache-aside", "sharding", "read-replicas", "cdn", "message-queue"} <= set(
+        VOCAB.patterns)
