@@ -106,6 +106,19 @@ def node_lines(label: str, technology: str | None, count: int | None) -> list[tu
     return lines
 
 
+def edge_label(steps: list[int], text: str | None, theme: Theme) -> str | None:
+    """An edge label: the flow step numbers as filled badges, then the escaped text."""
+    cells = [f'<TD BGCOLOR="{theme.step}" STYLE="rounded"><FONT COLOR="{theme.background}"><B>&#160;{n}&#160;</B>'
+             f"</FONT></TD>" for n in steps]
+    if text:
+        lines = textwrap.wrap(text, 22) or [text]
+        cells.append("<TD>" + "<BR/>".join(html.escape(line) for line in lines) + "</TD>")
+    if not cells:
+        return None
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>' + "".join(cells)
+            + "</TR></TABLE>>")
+
+
 def step_numbers(view: View) -> dict[str, list[int]]:
     numbers: dict[str, list[int]] = {}
     for number, step in enumerate(view.flow, start=1):
@@ -153,16 +166,10 @@ def build_dot(spec: Spec, view: View, theme: Theme) -> str:
         members = {g.id: g for g in view.all_groups()}
         for edge in view.edges:
             attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": "11"}
-            label_lines: list[str] = []
             steps = numbers.get(edge.id or "", [])
-            parts = []
-            if steps:
-                parts.append(f'<FONT COLOR="{theme.step}"><B>{html.escape(",".join(map(str, steps)))}</B></FONT>')
-            if edge.label:
-                label_lines = textwrap.wrap(edge.label, 22) or [edge.label]
-                parts.append("<BR/>".join(html.escape(line) for line in label_lines))
-            if parts:
-                attrs["label"] = "<" + " ".join(parts) + ">"
+            label = edge_label(steps, edge.label, theme)
+            if label:
+                attrs["label"] = label
             if edge.from_ in members:
                 attrs["ltail"] = cluster_name(edge.from_)
             if edge.to in members:
