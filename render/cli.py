@@ -55,6 +55,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     project = _project(args)
     paths = [Path(p) for p in args.paths] or None
     specs, problems = load_catalog(project, paths)
+    if not args.no_lint:
+        from render.lint import lint
+        from render.vocab import load_vocabulary
+
+        problems = sorted(problems + lint(specs, load_vocabulary()))
     print_diagnostics(problems)
     failed = errors(problems) or (args.strict and problems)
     if not failed:
@@ -238,9 +243,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check specs and report every problem with its line",
-                       description="Check specs. With no PATHS, checks the whole catalog.")
+                       description="Check specs: errors in shape and references, then content warnings "
+                                   "(too few nodes or lessons, no metrics, technologies missing from the "
+                                   "glossary). With no PATHS, checks the whole catalog.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="spec files or folders")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--no-lint", action="store_true",
+                   help="skip the content checks (lessons, metrics, glossary); report only errors")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a starter spec that validates and renders as is")

@@ -33,6 +33,7 @@ class Spec:
     arch: Architecture
     kinds: dict[str, ResolvedKind]  # kind text -> what it resolved to
     source_bytes: bytes
+    doc: Document  # keeps the line and column of every value, for later checks
 
 
 def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
@@ -54,7 +55,7 @@ def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | No
     problems.extend(found)
     if arch is None or problems:
         return None, problems
-    return Spec(stem, path, arch, kinds, raw), []
+    return Spec(stem, path, arch, kinds, raw, doc), []
 
 
 def validate_document(doc: Document, vocab: Vocabulary, icons_dir: Path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +32,48 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Technology:
+    name: str
+    category: str
+    summary: str
+    alternatives: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+
+
+TECHNOLOGY_CATEGORIES = ("client", "edge", "network", "compute", "messaging", "cache", "database", "storage",
+                         "search", "analytics", "coordination", "observability", "delivery", "security", "external",
+                         "language", "framework", "os", "protocol")
+
+
+def split_technologies(text: str | None) -> list[str]:
+    """A node's `technology` text: one name, or several joined with commas."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     kinds: dict[str, Kind]
     categories: dict[str, str]
     patterns: dict[str, Pattern]
+    technologies: dict[str, Technology] = field(default_factory=dict)
+
+    def technology(self, name: str) -> Technology | None:
+        """The glossary entry for a technology name or alias."""
+        return self._technology_index().get(name)
+
+    def _technology_index(self) -> dict[str, Technology]:
+        index = self.__dict__.get("_tech_index")
+        if index is None:
+            index = {}
+            for tech in self.technologies.values():
+                for name in (tech.name, *tech.aliases):
+                    index[name] = tech
+            object.__setattr__(self, "_tech_index", index)
+        return index
+
+    def suggest_technology(self, text: str) -> list[str]:
+        return difflib.get_close_matches(text, list(self._technology_index()), n=2, cutoff=0.7)
 
     def suggest_kind(self, text: str) -> list[str]:
         return difflib.get_close_matches(text.lower(), list(self.kinds), n=3, cutoff=0.6)
@@ -63,7 +101,13 @@ def load_vocabulary() -> Vocabulary:
     }
     patterns_raw = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8"))
     patterns = {pid: Pattern(pid, e["name"], e["summary"]) for pid, e in patterns_raw.items()}
-    return Vocabulary(kinds, categories, patterns)
+    technologies: dict[str, Technology] = {}
+    glossary = DATA_DIR / "technologies.yaml"
+    if glossary.exists():
+        for name, e in (yaml.safe_load(glossary.read_text(encoding="utf-8")) or {}).items():
+            technologies[name] = Technology(name, e["category"], e["summary"], tuple(e.get("alternatives") or ()),
+                                            tuple(e.get("aliases") or ()), e.get("url"))
+    return Vocabulary(kinds, categories, patterns, technologies)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""Content checks for the catalog: what a valid spec still lacks to teach well.
+
+These are warnings: `archcat validate` prints them, `--strict` fails on them,
+and a test keeps the bundled catalog free of them. Shape and reference errors
+(a spec without sources, a metric citing no source, unknown patterns) are
+already errors in validate.py and never reach this point.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from render.diagnostics import Diagnostic, Severity
+from render.validate import Spec
+from render.vocab import Vocabulary, split_technologies
+
+MIN_OVERVIEW_NODES = 8
+MIN_LESSONS = 3
+MIN_LESSON_WORDS = 8
+SENTENCE = re.compile(r"[.!?)\"']$")
+
+
+def lint(specs: list[Spec], vocab: Vocabulary) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for spec in specs:
+        found.extend(lint_spec(spec, vocab))
+    return sorted(found)
+
+
+def _warn(spec: Spec, path: tuple, message: str, hint: str = "") -> Diagnostic:
+    line, column = spec.doc.locate(path)
+    from render.diagnostics import display_path
+
+    return Diagnostic(display_path(spec.path), line, column, message, hint, Severity.WARNING)
+
+
+def _node_paths(container: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, dict[str, Any]]]:
+    for i, node in enumerate(container.get("nodes") or []):
+        yield (*path, "nodes", i), node
+    for i, group in enumerate(container.get("groups") or []):
+        yield from _node_paths(group, (*path, "groups", i))
+
+
+def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
+    arch = spec.arch
+    data = spec.doc.data
+    overview = arch.views[0]
+    if len(overview.all_nodes()) < MIN_OVERVIEW_NODES:
+        yield _warn(spec, ("views", 0), f"overview has {len(overview.all_nodes())} nodes; catalog entries need "
+                    f"at least {MIN_OVERVIEW_NODES}", "show the real components a request meets")
+    if not overview.flow:
+        yield _warn(spec, ("views", 0), "overview has no request flow",
+                    "add numbered `flow` steps that explain how a typical request moves")
+    if not arch.metrics:
+        yield _warn(spec, (), "no key metrics", "add metrics with the year they held and the source that says so")
+    if len(arch.lessons) < MIN_LESSONS:
+        yield _warn(spec, ("lessons",) if arch.lessons else (), f"{len(arch.lessons)} lesson(s); catalog entries "
+                    f"need at least {MIN_LESSONS}", "what did they do, why, and what did it cost?")
+    for i, lesson in enumerate(arch.lessons):
+        words = len(lesson.body.split())
+        if words < MIN_LESSON_WORDS or not SENTENCE.search(lesson.body):
+            yield _warn(spec, ("lessons", i, "body"), "lesson is shorter than a sentence",
+                        "say what they did, why, and what it cost, in full sentences")
+        if not lesson.patterns:
+            yield _warn(spec, ("lessons", i), "lesson names no pattern", "add the patterns it illustrates")
+    for v, view in enumerate(data["views"]):
+        for path, node in _node_paths(view, ("views", v)):
+            resolved = spec.kinds[node["kind"]]
+            if resolved.generic and resolved.category != "client" and not (node.get("technology") or node.get("note")):
+                yield _warn(spec, (*path, "kind"), f"node '{node['id']}' has a generic kind but no technology "
+                            "or note", "say what ran there (technology) or what it does (note)")
+            for name in split_technologies(node.get("technology")):
+                if vocab.technologies and vocab.technology(name) is None:
+                    close = vocab.suggest_technology(name)
+                    hint = f"did you mean '{close[0]}'? " if close else ""
+                    yield _warn(spec, (*path, "technology"), f"technology '{name}' is not in the glossary",
+                                hint + "add it to render/data/technologies.yaml")
