@@ -34,7 +34,7 @@ def test_flow_step_numbers_are_drawn_on_their_edges(shop: Spec):
     dot = build_dot(shop, shop.arch.views[0], THEMES["light"])
     for number, (tail, head) in enumerate([("users", "lb"), ("lb", "web"), ("web", "cache"), ("web", "db")], 1):
         line = next(line for line in dot.splitlines() if line.strip().startswith(f"{tail} -> {head}"))
-        assert f"<B>{number}</B>" in line
+        assert f"<B>&#160;{number}&#160;</B>" in line
 
 
 def test_tier_count_and_technology_appear_on_the_node():
