@@ -119,16 +119,22 @@ def embed_icons(svg: bytes) -> bytes:
 
 _SVG_SIZE = re.compile(
     rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"(\s+)viewBox="([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+)"')
+_GRAPH_SCALE = re.compile(rb'(<g id="graph0" class="graph" transform=")scale\([0-9.]+ [0-9.]+\)')
 
 
 def natural_size(svg: bytes) -> bytes:
-    """Declare the SVG at its layout size in points (the PNG's -Gdpi also scales SVG's width and height)."""
+    """Undo the PNG's -Gdpi in the SVG written by the same dot run.
+
+    Graphviz scales the SVG's declared size and its top group by dpi/72 but
+    leaves the viewBox at 72 dpi, so browsers would show only part of the
+    drawing. Resetting both gives exactly the SVG a plain `dot -Tsvg` writes.
+    """
 
     def fix(match: re.Match[bytes]) -> bytes:
         space, x, y, width, height = match.groups()
         return b'<svg width="%spt" height="%spt"%sviewBox="%s %s %s %s"' % (width, height, space, x, y, width, height)
 
-    return _SVG_SIZE.sub(fix, svg, count=1)
+    return _GRAPH_SCALE.sub(rb"\1scale(1 1)", _SVG_SIZE.sub(fix, svg, count=1), count=1)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -1,13 +1,251 @@
-"""Validated specs -> static HTML gallery, from the Jinja2 templates in templates/."""
+"""Validated specs -> static HTML gallery, from the Jinja2 templates in templates/.
+
+Everything the pages link to lives under the output folder and is linked
+relatively, so the gallery works from file:// and from any static host, with
+no network. Autoescaping is on; only http(s) URLs become links.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from render.discover import Project
+from render.model import Node, View
 from render.validate import Spec
+from render.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+THUMB_WIDTH = 480
+THEMES = ("light", "dark")
+FORMATS = ("png", "svg", "pdf")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: nothing else ever becomes a link."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def decade(year: int) -> str:
+    return f"{year // 10 * 10}s"
+
+
+@dataclass
+class Usage:
+    """One component of one architecture that uses a technology."""
+
+    spec: Spec
+    node: Node
+    view: View
+
+
+@dataclass
+class TechEntry:
+    name: str
+    info: Technology | None
+    usages: list[Usage] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return "t-" + slug(self.name)
+
+    @property
+    def specs(self) -> list[Spec]:
+        seen: dict[str, Spec] = {}
+        for usage in self.usages:
+            seen.setdefault(usage.spec.id, usage.spec)
+        return list(seen.values())
+
+
+@dataclass
+class Site:
+    specs: list[Spec]
+    vocab: Vocabulary
+    technologies: dict[str, TechEntry]
+    by_spec_tech: dict[str, list[str]]  # spec id -> canonical technology names
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted({tag for spec in self.specs for tag in spec.arch.tags})
+
+    @property
+    def decades(self) -> list[str]:
+        return sorted({decade(spec.arch.year) for spec in self.specs})
+
+    def tech_name(self, text: str) -> str:
+        info = self.vocab.technology(text)
+        return info.name if info else text
+
+    def pattern_users(self, pattern_id: str) -> list[Spec]:
+        return [s for s in self.specs if pattern_id in s.arch.patterns
+                or any(pattern_id in lesson.patterns for lesson in s.arch.lessons)]
+
+    def pattern_lessons(self, pattern_id: str) -> list[tuple[Spec, int]]:
+        return [(s, i) for s in self.specs for i, lesson in enumerate(s.arch.lessons) if pattern_id in lesson.patterns]
+
+    def related(self, spec: Spec, limit: int = 4) -> list[tuple[Spec, str]]:
+        """Explicitly related specs first, then those sharing the most technologies and patterns."""
+        mine_t = set(self.by_spec_tech[spec.id])
+        mine_p = set(spec.arch.patterns)
+        scored = []
+        for other in self.specs:
+            if other.id == spec.id:
+                continue
+            shared_t = sorted(mine_t & set(self.by_spec_tech[other.id]), key=str.lower)
+            shared_p = sorted(mine_p & set(other.arch.patterns))
+            explicit = other.id in spec.arch.related or spec.id in other.arch.related
+            why = []
+            if explicit:
+                why.append("another era of the same system" if other.arch.name == spec.arch.name else "see also")
+            shared = shared_t[:4] + [self.vocab.patterns[p].name.lower() for p in shared_p[:3]]
+            if shared:
+                why.append("shares " + ", ".join(shared))
+            score = (1000 if explicit else 0) + 2 * len(shared_t) + len(shared_p)
+            if score > 0:
+                scored.append((-score, other.id, other, "; ".join(why)))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [(other, why) for _, _, other, why in scored[:limit]]
+
+
+def make_site(specs: list[Spec], vocab: Vocabulary) -> Site:
+    technologies: dict[str, TechEntry] = {}
+    by_spec: dict[str, list[str]] = defaultdict(list)
+    for spec in specs:
+        for view in spec.arch.views:
+            for node in view.all_nodes():
+                for text in split_technologies(node.technology):
+                    info = vocab.technology(text)
+                    name = info.name if info else text
+                    entry = technologies.setdefault(name, TechEntry(name, info))
+                    if not any(u.spec.id == spec.id and u.node.id == node.id for u in entry.usages):
+                        entry.usages.append(Usage(spec, node, view))
+                    if name not in by_spec[spec.id]:
+                        by_spec[spec.id].append(name)
+    ordered = dict(sorted(technologies.items(), key=lambda kv: kv[0].lower()))
+    return Site(specs, vocab, ordered, {s.id: sorted(by_spec[s.id], key=str.lower) for s in specs})
+
+
+def alt_text(spec: Spec, view: View) -> str:
+    """A text equivalent of a diagram: what the components are and how they connect."""
+    names = {n.id: n.label for n in view.all_nodes()} | {g.id: g.label for g in view.all_groups()}
+    parts = []
+    for node in view.all_nodes():
+        extra = ", ".join(x for x in (node.technology, f"{node.count:,} machines" if node.count else None) if x)
+        parts.append(f"{node.label} ({extra})" if extra else node.label)
+    links = []
+    for edge in view.edges:
+        arrow = {"forward": "to", "back": "from", "both": "and", "none": "with"}[edge.direction]
+        a, b = (names[edge.from_], names[edge.to])
+        text = f"{a} {arrow} {b}" if edge.direction != "back" else f"{b} to {a}"
+        links.append(text + (f" ({edge.label})" if edge.label else ""))
+    text = f"Diagram of {spec.arch.name} {spec.arch.year}, {view.title}. Components: {'; '.join(parts)}."
+    if links:
+        text += f" Connections: {'; '.join(links)}."
+    return text
+
+
+def diagram_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
+    return f"diagrams/{spec_id}/{view_id}-{theme}.{fmt}"
+
+
+def catalog_data(site: Site) -> list[dict]:
+    """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
+    items = []
+    for spec in site.specs:
+        arch = spec.arch
+        items.append({
+            "id": spec.id,
+            "name": arch.name,
+            "title": arch.title,
+            "year": arch.year,
+            "era": arch.era or str(arch.year),
+            "decade": decade(arch.year),
+            "summary": arch.summary,
+            "tags": list(arch.tags),
+            "technologies": site.by_spec_tech[spec.id],
+            "patterns": list(arch.patterns),
+            "lessons": " ".join(f"{lesson.title} {lesson.body}" for lesson in arch.lessons),
+            "metrics": [{"label": m.label, "value": m.value, "year": m.year} for m in arch.metrics],
+            "overview": {t: diagram_href(spec.id, arch.views[0].id, t, "svg") for t in THEMES},
+            "overview_alt": alt_text(spec, arch.views[0]),
+        })
+    return items
+
+
+def environment(templates: Path):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["safe_url"] = safe_url
+    env.filters["slug"] = slug
+    env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    env.globals.update(source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
+                       pattern_names={p.id: p.name for p in load_vocabulary().patterns.values()},
+                       alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
+                       decade=decade, split_technologies=split_technologies)
+    return env
 
 
 def build_site(project: Project, specs: list[Spec], out: Path) -> list[Path]:
-    """Write the gallery pages into `out` and return the files written."""
-    return []
+    """Write the gallery pages, assets and thumbnails into `out` and return the files written."""
+    templates = project.templates if (project.templates / "base.html").exists() else DEFAULT_TEMPLATES
+    vocab = load_vocabulary()
+    site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
+    env = environment(templates)
+    written: list[Path] = []
+
+    def page(template: str, path: str, **context) -> None:
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(site=site, root=root, vocab=vocab, **context)
+        target.write_text(html, encoding="utf-8")
+        written.append(target)
+
+    catalog = catalog_data(site)
+    page("index.html", "index.html", catalog=catalog, page_id="index")
+    for spec in site.specs:
+        page("architecture.html", f"architectures/{spec.id}.html", spec=spec, page_id="architecture")
+    page("technologies.html", "technologies.html", page_id="technologies")
+    page("patterns.html", "patterns.html", page_id="patterns")
+    page("compare.html", "compare.html", catalog=catalog, page_id="compare")
+    static = templates / "static"
+    for asset in sorted(static.iterdir()):
+        target = out / "assets" / asset.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(asset, target)
+        written.append(target)
+    written.extend(make_thumbnails(site, out))
+    return written
+
+
+def make_thumbnails(site: Site, out: Path) -> list[Path]:
+    """Small PNGs of each overview for the index cards, so the index never loads full diagrams."""
+    from PIL import Image
+
+    written = []
+    for spec in site.specs:
+        for theme in THEMES:
+            source = out / diagram_href(spec.id, spec.arch.views[0].id, theme, "png")
+            target = out / "thumbs" / f"{spec.id}-{theme}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with Image.open(source) as image:
+                image.load()
+                ratio = THUMB_WIDTH / image.width
+                height = max(1, round(image.height * ratio))
+                small = image.convert("RGB").resize((THUMB_WIDTH, height), Image.LANCZOS)
+                small.save(target, format="PNG", optimize=True)
+            written.append(target)
+    return written

@@ -82,3 +82,12 @@ def test_graphviz_time_limit(tmp_path: Path):
     with pytest.raises(DrawError, match="longer than"):
         render(big, [Target("svg", tmp_path / "x.svg")], timeout=0.05)
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_svg_is_the_same_whether_or_not_png_is_rendered_with_it(shop: Spec, tmp_path: Path):
+    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    render(source, [Target("svg", tmp_path / "alone.svg")])
+    render(source, [Target("png", tmp_path / "x.png"), Target("svg", tmp_path / "with-png.svg")])
+    alone = (tmp_path / "alone.svg").read_bytes()
+    assert alone == (tmp_path / "with-png.svg").read_bytes()
+    assert b'transform="scale(1 1)' in alone
