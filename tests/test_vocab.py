@@ -55,3 +55,27 @@ def test_patterns_have_names_and_summaries():
         assert pattern.name and pattern.summary.endswith(".")
     assert {"fan-out-on-write", "cache-aside", "sharding", "read-replicas", "cdn", "message-queue"} <= set(
         VOCAB.patterns)
+
+
+def test_technology_glossary_is_well_formed():
+    from render.gallery import safe_url
+    from render.vocab import TECHNOLOGY_CATEGORIES
+
+    assert len(VOCAB.technologies) >= 100
+    seen: dict[str, str] = {}
+    for tech in VOCAB.technologies.values():
+        assert tech.category in TECHNOLOGY_CATEGORIES, tech.name
+        assert tech.summary.endswith(".") and 6 <= len(tech.summary.split()) <= 40, tech.name
+        assert tech.url is None or safe_url(tech.url) == tech.url, tech.name
+        for name in (tech.name, *tech.aliases):
+            assert seen.get(name.lower(), tech.name) == tech.name, f"{name}: {seen[name.lower()]} and {tech.name}"
+            seen[name.lower()] = tech.name
+            assert "," not in name, "names may not contain the separator"
+    names = list(VOCAB.technologies)
+    assert names == sorted(names, key=str.lower)
+
+
+def test_technology_lookup_by_alias():
+    assert VOCAB.technology("memcached").name == "Memcached"
+    assert VOCAB.technology("Memcached").name == "Memcached"
+    assert VOCAB.technology("no such thing") is None

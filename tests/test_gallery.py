@@ -1,0 +1,96 @@
+"""gallery.py without a browser: pages, links, escaping, indexes, alt text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from render.build import build, load_catalog
+from render.discover import Project
+from render.gallery import alt_text, make_site, safe_url
+from render.vocab import load_vocabulary, split_technologies
+from tests.conftest import VALID_SPEC, write_spec
+
+PAYLOAD = "<script>alert(1)</script>"
+
+
+def test_safe_url_allows_only_http_and_https():
+    assert safe_url("https://example.com/a?b=1") == "https://example.com/a?b=1"
+    assert safe_url("http://example.com") == "http://example.com"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//evil.com", "ftp://x.org", "", None):
+        assert safe_url(bad) is None
+
+
+def test_alt_text_names_components_and_connections(shop):
+    text = alt_text(shop, shop.arch.views[0])
+    assert text.startswith("Diagram of Shop 2020, Overview. Components: Users; Load balancer; Web servers (nginx, 4 ")
+    assert "Users to Load balancer (HTTPS)" in text and "Load balancer to App tier" in text
+
+
+@pytest.fixture
+def hostile_site(project: Project, tmp_path: Path) -> Path:
+    text = VALID_SPEC.read_text(encoding="utf-8")
+    for field in ("name: Shop", "title: A small web shop", "label: Users", "label: App tier"):
+        key, value = field.split(": ", 1)
+        text = text.replace(field, f"{key}: '{value} {PAYLOAD}'", 1)
+    text = text.replace("summary: A shop with", "summary: \"<img src=x onerror=alert(1)> {{ 7*7 }}\" #")
+    text = text.replace("body: They cached", f"body: '{PAYLOAD} They cached")
+    text = text.replace("to one.\n", "to one.'\n", 1)
+    write_spec(project, "shop-2020", text)
+    _, problems = load_catalog(project)
+    assert problems == []
+    out = tmp_path / "site"
+    build(project, out=out, workers=2)
+    return out
+
+
+def test_no_text_reaches_html_unescaped(hostile_site: Path):
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) == 5
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert PAYLOAD not in html, page
+        assert "<img src=x" not in html, page
+    page = (hostile_site / "architectures" / "shop-2020.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page, "template syntax in a spec must stay literal text"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    index = (hostile_site / "index.html").read_text(encoding="utf-8")
+    # In the embedded JSON, angle brackets are escaped for a script context.
+    assert "\\u003cscript\\u003e" in index
+
+
+def test_diagram_svgs_keep_hostile_labels_inert(hostile_site: Path):
+    svg = (hostile_site / "diagrams" / "shop-2020" / "overview-light.svg").read_text(encoding="utf-8")
+    assert PAYLOAD not in svg and "&lt;script&gt;" in svg
+
+
+def test_only_http_sources_become_links(project: Project, tmp_path: Path):
+    # The model refuses other schemes outright; the template filter is the second line of defence.
+    write_spec(project, "shop-2020", VALID_SPEC.read_text(encoding="utf-8").replace(
+        "url: https://example.com/shop", "url: javascript:alert(1)"))
+    _, problems = load_catalog(project)
+    assert problems and problems[0].message == "'url': expected an http:// or https:// address"
+
+
+def test_build_writes_every_page_and_asset(project: Project, tmp_path: Path):
+    out = tmp_path / "site"
+    result = build(project, out=out, workers=2)
+    names = {p.relative_to(out).as_posix() for p in result.written}
+    assert {"index.html", "architectures/shop-2020.html", "technologies.html", "patterns.html", "compare.html",
+            "assets/style.css", "assets/gallery.js", "thumbs/shop-2020-light.png", "thumbs/shop-2020-dark.png",
+            "diagrams/shop-2020/overview-dark.pdf"} <= names
+    thumb = (out / "thumbs" / "shop-2020-light.png").read_bytes()
+    assert int.from_bytes(thumb[16:20], "big") == 480
+
+
+def test_technology_index_links_to_the_exact_component():
+    specs, _ = load_catalog(Project(Path(__file__).resolve().parent.parent))
+    site = make_site(specs, load_vocabulary())
+    redis = site.technologies["Redis"]
+    assert {u.spec.id for u in redis.usages} >= {"twitter-2013", "instagram-2011"}
+    for usage in redis.usages:
+        assert "Redis" in [site.tech_name(t) for t in split_technologies(usage.node.technology)]
+    twitter = next(s for s in specs if s.id == "twitter-2013")
+    related = [other.id for other, _ in site.related(twitter)]
+    assert related[0] == "twitter-2008"
