@@ -1,10 +1,14 @@
 #!/bin/sh
 # Install the system packages archcat needs when they are missing:
-# Graphviz (the `dot` layout engine) and the DejaVu fonts the diagrams use.
+# Graphviz (the `dot` layout engine) and the DejaVu fonts the diagrams use;
+# with --browser also Chromium, which the gallery's browser tests drive.
 # Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -eu
 
 missing=""
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+fi
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 if command -v fc-list >/dev/null 2>&1; then
   fc-list 2>/dev/null | grep -qi "DejaVuSans" || missing="$missing fonts-dejavu-core"
@@ -15,7 +19,7 @@ fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "archcat needs:$missing" >&2
-  echo "This system has no apt-get: install Graphviz (https://graphviz.org/download/) and the DejaVu fonts" >&2
+  echo "This system has no apt-get: install them (Graphviz from https://graphviz.org/download/)" >&2
   echo "with your package manager, then run make again." >&2
   exit 1
 fi
