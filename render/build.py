@@ -12,15 +12,18 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from render.cache import Cache, Stats, digest
 from render.diagnostics import BuildFailed, Diagnostic, display_path, errors
 from render.discover import Project, spec_files
 from render.validate import Spec, load_spec
 from render.vocab import load_vocabulary
 
 FORMATS = ("png", "svg", "pdf")
+CACHE_DIR = ".archcat-cache"
 THEME_NAMES = ("light", "dark")
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -87,14 +90,34 @@ class Job:
         return f"{self.spec.id}/{self.view_id} ({self.theme})"
 
 
-def render_job(job: Job, out: Path) -> list[Path]:
+def renderer_fingerprint() -> str:
+    """What besides the DOT text decides the files: our drawing code and the tools' versions."""
+    import diagrams
+
+    from render import __version__
+    from render.draw import graphviz_version
+
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("graph.py", "draw.py"))
+    return digest(__version__, getattr(diagrams, "__version__", "0.25.1"), graphviz_version(), code)
+
+
+def render_job(job: Job, out: Path, cache: Cache | None = None, fingerprint: str = "") -> list[Path]:
     from render.draw import Target, render
     from render.graph import THEMES, build_dot
 
     view = next(v for v in job.spec.arch.views if v.id == job.view_id)
     source = build_dot(job.spec, view, THEMES[job.theme])
     targets = [Target(fmt, diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
+    icons = sorted({str(k.icon) for k in job.spec.kinds.values() if k.icon is not None})
+    key = digest("render", fingerprint, ",".join(job.formats), source,
+                 *(Path(icon).read_bytes() for icon in icons))
+    named = {t.format: t.path for t in targets}
+    if cache is not None and cache.fetch(key, named):
+        return [t.path for t in targets]
     render(source, targets)
+    if cache is not None:
+        cache.store(key, named)
     return [t.path for t in targets]
 
 
@@ -105,19 +128,20 @@ def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEME_NAMES, formats: t
             for theme in themes]
 
 
-def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None,
-             progress: Progress | None = None) -> tuple[list[Path], list[Diagnostic]]:
+def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None, progress: Progress | None = None,
+             cache: Cache | None = None) -> tuple[list[Path], list[Diagnostic]]:
     """Render jobs in parallel (Graphviz does the work, so threads suffice)."""
     from render.draw import DrawError
 
     written: list[Path] = []
     problems: list[Diagnostic] = []
     workers = workers or os.cpu_count() or 1
+    fingerprint = renderer_fingerprint() if jobs else ""
     done = 0
     if progress:
         progress(0, len(jobs), "")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(render_job, job, out): job for job in jobs}
+        futures = {pool.submit(render_job, job, out, cache, fingerprint): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -136,12 +160,22 @@ class BuildResult:
     specs: list[Spec]
     written: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    cache: Stats = field(default_factory=Stats)
+
+
+def default_cache(project: Project) -> Cache:
+    return Cache(project.root / CACHE_DIR)
 
 
 def build(project: Project, *, out: Path | None = None, workers: int | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Validate the whole catalog, render every view, and swap the result into `out`."""
+          progress: Progress | None = None, cache: Cache | None = None) -> BuildResult:
+    """Validate the whole catalog, render every view, and swap the result into `out`.
+
+    With a cache, views, thumbnails and pages whose inputs did not change are
+    reused instead of rebuilt. Pass `Cache(None)` to build everything afresh.
+    """
     out = out or project.output
+    cache = cache if cache is not None else default_cache(project)
     specs, problems = load_catalog(project)
     if errors(problems):
         raise BuildFailed(problems)
@@ -150,18 +184,38 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
                                       "run `archcat new ID` to start one")])
     check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
-        written, failures = run_jobs(plan(specs), staging, workers=workers, progress=progress)
-        if failures:
-            raise BuildFailed(failures)
-        from render.gallery import build_site
+    with build_lock(out):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        try:
+            written, failures = run_jobs(plan(specs), staging, workers=workers, progress=progress, cache=cache)
+            if failures:
+                raise BuildFailed(failures)
+            from render.gallery import build_site
 
-        written += build_site(project, specs, staging)
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(specs, [out / p.relative_to(staging) for p in written], problems)
+            written += build_site(project, specs, staging, cache=cache)
+            swap_in(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        cache.prune()
+    return BuildResult(specs, [out / p.relative_to(staging) for p in written], problems, cache.stats)
+
+
+@contextmanager
+def build_lock(out: Path):
+    """One build at a time per output folder; clears what a killed build left behind."""
+    import fcntl
+
+    lock_path = out.parent / f".{out.name}.lock"
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        for leftover in out.parent.glob(f".{out.name}.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in out.parent.glob(f".{out.name}.old-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 MARKER = ".archcat-output"

@@ -88,15 +88,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out).resolve() if args.out else None
+    from render.cache import Cache
+
+    cache = Cache(None) if args.no_cache else Cache(Path(args.cache_dir).resolve()) if args.cache_dir else None
     update, stop = _progress_bar(not args.quiet)
     try:
-        result = build(project, out=out, workers=args.jobs, progress=update)
+        result = build(project, out=out, workers=args.jobs, progress=update, cache=cache)
     finally:
         stop()
     print_diagnostics(result.warnings)
     target = out or project.output
+    reused = f", {result.cache.hits} reused from cache" if result.cache.hits else ""
+    corrupt = f", {result.cache.corrupt} corrupt cache entries rebuilt" if result.cache.corrupt else ""
     _console().print(f"[green]\u2713[/green] built {len(result.specs)} architecture(s), "
-                     f"{len(result.written)} file(s) in {target}")
+                     f"{len(result.written)} file(s) in {target} ({result.cache.misses} rendered{reused}{corrupt})")
     return EXIT_OK
 
 
@@ -227,6 +232,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-cache", action="store_true", help="render everything afresh and leave the cache alone")
+    p.add_argument("--cache-dir", metavar="DIR", help="where rendered files are cached (default: .archcat-cache/)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("render", help="render the views of one spec",

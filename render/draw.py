@@ -75,6 +75,10 @@ def render(dot_source: str, targets: list[Target], *, timeout: float = DOT_TIMEO
         for target, out in staged:
             if target.format == "svg":
                 out.write_bytes(natural_size(embed_icons(out.read_bytes())))
+            elif target.format == "png":
+                out.write_bytes(optimize_png(out.read_bytes()))
+            elif target.format == "pdf":
+                out.write_bytes(pin_pdf_dates(out.read_bytes()))
             os.replace(out, target.path)
 
 
@@ -115,6 +119,23 @@ def embed_icons(svg: bytes) -> bytes:
     # Insert the definitions right after the opening <svg ...> tag.
     end = body.index(b">", body.index(b"<svg")) + 1
     return body[:end] + b"\n" + b"".join(defs) + body[end:]
+
+
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)([0-9]{14})")
+
+
+def pin_pdf_dates(pdf: bytes) -> bytes:
+    """Replace cairo's wall-clock dates (it ignores SOURCE_DATE_EPOCH) with a fixed one of the same length,
+    so cross-reference offsets stay valid and the same input gives the same bytes."""
+    return _PDF_DATE.sub(rb"\g<1>19700101000000", pdf)
+
+
+def optimize_png(data: bytes) -> bytes:
+    """Recompress losslessly: diagrams are mostly flat colour, where unfiltered rows deflate best."""
+    import oxipng
+
+    return oxipng.optimize_from_memory(data, level=0, filter=[oxipng.RowFilter.NoOp],
+                                       deflate=oxipng.Deflaters.libdeflater(6), strip=oxipng.StripChunks.safe())
 
 
 _SVG_SIZE = re.compile(

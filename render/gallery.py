@@ -7,6 +7,7 @@ no network. Autoescaping is on; only http(s) URLs become links.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import defaultdict
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from render.cache import Cache, digest, file_digest
 from render.discover import Project
 from render.model import Node, View
 from render.validate import Spec
@@ -198,40 +200,61 @@ def environment(templates: Path):
     return env
 
 
-def build_site(project: Project, specs: list[Spec], out: Path) -> list[Path]:
-    """Write the gallery pages, assets and thumbnails into `out` and return the files written."""
+def _tree_digest(folder: Path) -> str:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return digest(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
+
+
+def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | None = None) -> list[Path]:
+    """Write the gallery pages, assets and thumbnails into `out` and return the files written.
+
+    With a cache, a page is rendered again only when something it shows changed:
+    an architecture page depends on its own spec and on what other pages show
+    of every spec (names, technologies, patterns); the index, compare and the
+    two glossary pages depend on every spec.
+    """
     templates = project.templates if (project.templates / "base.html").exists() else DEFAULT_TEMPLATES
     vocab = load_vocabulary()
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
     env = environment(templates)
     written: list[Path] = []
+    catalog = catalog_data(site)
+    shared = digest(_tree_digest(templates), _tree_digest(Path(__file__).parent / "data"),
+                    Path(__file__).read_bytes())
+    outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.tags,
+                                  site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))
+    everything = digest(*(s.source_bytes for s in site.specs))
 
-    def page(template: str, path: str, **context) -> None:
+    def page(template: str, path: str, depends_on: str, **context) -> None:
         target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(site=site, root=root, vocab=vocab, **context)
-        target.write_text(html, encoding="utf-8")
+        key = digest("page", shared, path, depends_on)
+        if cache is None or not cache.fetch(key, {"page.html": target}):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            root = "../" * path.count("/")
+            html = env.get_template(template).render(site=site, root=root, vocab=vocab, **context)
+            target.write_text(html, encoding="utf-8")
+            if cache is not None:
+                cache.store(key, {"page.html": target})
         written.append(target)
 
-    catalog = catalog_data(site)
-    page("index.html", "index.html", catalog=catalog, page_id="index")
+    page("index.html", "index.html", everything, catalog=catalog, page_id="index")
     for spec in site.specs:
-        page("architecture.html", f"architectures/{spec.id}.html", spec=spec, page_id="architecture")
-    page("technologies.html", "technologies.html", page_id="technologies")
-    page("patterns.html", "patterns.html", page_id="patterns")
-    page("compare.html", "compare.html", catalog=catalog, page_id="compare")
+        page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes),
+             spec=spec, page_id="architecture")
+    page("technologies.html", "technologies.html", everything, page_id="technologies")
+    page("patterns.html", "patterns.html", everything, page_id="patterns")
+    page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
     static = templates / "static"
     for asset in sorted(static.iterdir()):
         target = out / "assets" / asset.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset, target)
         written.append(target)
-    written.extend(make_thumbnails(site, out))
+    written.extend(make_thumbnails(site, out, cache))
     return written
 
 
-def make_thumbnails(site: Site, out: Path) -> list[Path]:
+def make_thumbnails(site: Site, out: Path, cache: Cache | None = None) -> list[Path]:
     """Small PNGs of each overview for the index cards, so the index never loads full diagrams."""
     from PIL import Image
 
@@ -240,12 +263,15 @@ def make_thumbnails(site: Site, out: Path) -> list[Path]:
         for theme in THEMES:
             source = out / diagram_href(spec.id, spec.arch.views[0].id, theme, "png")
             target = out / "thumbs" / f"{spec.id}-{theme}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with Image.open(source) as image:
-                image.load()
-                ratio = THUMB_WIDTH / image.width
-                height = max(1, round(image.height * ratio))
-                small = image.convert("RGB").resize((THUMB_WIDTH, height), Image.LANCZOS)
-                small.save(target, format="PNG", optimize=True)
+            key = digest("thumb", str(THUMB_WIDTH), file_digest(source))
+            if cache is None or not cache.fetch(key, {"thumb.png": target}):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with Image.open(source) as image:
+                    image.load()
+                    height = max(1, round(image.height * THUMB_WIDTH / image.width))
+                    small = image.convert("RGB").resize((THUMB_WIDTH, height), Image.LANCZOS, reducing_gap=3.0)
+                    small.save(target, format="PNG", optimize=True)
+                if cache is not None:
+                    cache.store(key, {"thumb.png": target})
             written.append(target)
     return written

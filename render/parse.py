@@ -17,6 +17,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from render.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 256 * 1024
+# LibYAML when PyYAML was built with it: the same documents, about twenty times faster.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
 
 Path = tuple[str | int, ...]
@@ -102,12 +104,17 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
         return None, [Diagnostic(file, line, column, "tab character used for indentation",
                                  "YAML indents with spaces only; replace the tab with spaces")]
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line, column = _mark(event)
-                return None, [Diagnostic(file, line, column, "YAML anchors and aliases (& and *) are not supported",
-                                         "write the value out in full")]
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text, FAST_LOADER)
+    except _Reject as exc:
+        return None, [Diagnostic(file, *exc.where, exc.message, exc.hint)]
+    except yaml.YAMLError:
+        pass  # parse again below with the pure-Python parser, whose messages are clearer
+    else:
+        return _document(root, file)
+    try:
+        root = _compose(text, yaml.SafeLoader)
+    except _Reject as exc:
+        return None, [Diagnostic(file, *exc.where, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -118,6 +125,19 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
                                  "check the indentation and quoting around this line")]
     except yaml.YAMLError as exc:  # reader errors such as control characters
         return None, [Diagnostic(file, 1, 1, f"YAML error: {exc}")]
+    return _document(root, file)
+
+
+def _compose(text: str, loader: type) -> Node | None:
+    """Compose the node tree, refusing anchors and aliases before anything is expanded."""
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Reject(*_mark(event), "YAML anchors and aliases (& and *) are not supported",
+                          "write the value out in full")
+    return yaml.compose(text, Loader=loader)
+
+
+def _document(root: Node | None, file: str) -> tuple[Document | None, list[Diagnostic]]:
     if root is None:
         return None, [Diagnostic(file, 1, 1, "file is empty", "run `archcat new ID` for a starter spec")]
     doc = Document(file, None)

@@ -91,20 +91,24 @@ class Vocabulary:
         return sorted(found, key=lambda k: (list(self.categories).index(k.category), k.name))
 
 
+def _load_yaml(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def load_vocabulary() -> Vocabulary:
-    raw = yaml.safe_load((DATA_DIR / "kinds.yaml").read_text(encoding="utf-8"))
+    raw = _load_yaml(DATA_DIR / "kinds.yaml")
     categories = dict(raw["categories"])
     kinds = {
         name: Kind(name, entry["class"], entry["category"], entry["description"], bool(entry.get("generic")))
         for name, entry in raw["kinds"].items()
     }
-    patterns_raw = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8"))
+    patterns_raw = _load_yaml(DATA_DIR / "patterns.yaml")
     patterns = {pid: Pattern(pid, e["name"], e["summary"]) for pid, e in patterns_raw.items()}
     technologies: dict[str, Technology] = {}
     glossary = DATA_DIR / "technologies.yaml"
     if glossary.exists():
-        for name, e in (yaml.safe_load(glossary.read_text(encoding="utf-8")) or {}).items():
+        for name, e in (_load_yaml(glossary) or {}).items():
             technologies[name] = Technology(name, e["category"], e["summary"], tuple(e.get("alternatives") or ()),
                                             tuple(e.get("aliases") or ()), e.get("url"))
     return Vocabulary(kinds, categories, patterns, technologies)

@@ -91,3 +91,9 @@ def test_svg_is_the_same_whether_or_not_png_is_rendered_with_it(shop: Spec, tmp_
     alone = (tmp_path / "alone.svg").read_bytes()
     assert alone == (tmp_path / "with-png.svg").read_bytes()
     assert b'transform="scale(1 1)' in alone
+
+
+def test_pdf_dates_are_pinned(shop: Spec, tmp_path: Path):
+    pdf = render_all(shop, tmp_path / "out")["pdf"].read_bytes()
+    assert b"/CreationDate (D:19700101000000" in pdf
+    assert re.search(rb"/CreationDate \(D:20", pdf) is None

@@ -1,0 +1,113 @@
+"""cache.py and incremental builds: reuse what did not change, never serve a broken entry."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from PIL import Image
+
+from render.build import build, load_catalog
+from render.cache import Cache
+from render.discover import Project
+from render.draw import dot_binary, optimize_png
+from tests.conftest import VALID_SPEC, write_spec
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def two_specs(project: Project) -> None:
+    write_spec(project, "shop-2021", VALID_SPEC.read_text(encoding="utf-8").replace(
+        "year: 2020\nsummary", "year: 2021\nsummary"))
+
+
+def test_warm_build_reuses_everything_and_gives_the_same_bytes(project: Project):
+    two_specs(project)
+    cold = build(project, workers=2)
+    first = tree(project.output)
+    assert cold.cache.hits == 0 and cold.cache.misses > 0
+    warm = build(project, workers=2)
+    assert warm.cache.misses == 0 and warm.cache.hits == cold.cache.misses
+    assert tree(project.output) == first
+
+
+def test_editing_one_spec_rebuilds_only_what_depends_on_it(project: Project):
+    two_specs(project)
+    build(project, workers=2)
+    before = tree(project.output)
+    path = project.architectures / "shop-2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "label: Orders," in text
+    path.write_text(text.replace("label: Orders,", "label: Order book,"))
+    result = build(project, workers=2)
+    # shop-2021's one view in two themes, its two thumbnails, its page, and the four pages showing every spec.
+    assert result.cache.misses == 2 + 2 + 1 + 4
+    after = tree(project.output)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert all("shop-2020" not in name for name in changed), changed
+    assert "diagrams/shop-2021/overview-light.svg" in changed
+    assert "architectures/shop-2021.html" in changed
+
+
+def test_a_comment_changes_no_diagram(project: Project):
+    build(project, workers=2)
+    path = project.architectures / "shop-2020.yaml"
+    path.write_text("# a comment\n" + path.read_text(encoding="utf-8"))
+    result = build(project, workers=2)
+    assert result.cache.misses == 1 + 4  # the spec's bytes changed, so its page and the global pages
+
+
+def test_corrupt_or_half_written_entries_are_rebuilt_not_served(project: Project):
+    build(project, workers=2)
+    good = tree(project.output)
+    entries = [p for p in (project.root / ".archcat-cache").rglob("manifest.json")]
+    assert entries
+    svg_entry = next(p.parent for p in entries if (p.parent / "svg").exists())
+    (svg_entry / "svg").write_bytes(b"<svg>not what was rendered</svg>")
+    page_entry = next(p.parent for p in entries if (p.parent / "page.html").exists())
+    (page_entry / "manifest.json").write_text("{not json")
+    result = build(project, workers=2)
+    assert result.cache.corrupt == 2
+    assert tree(project.output) == good
+
+
+def test_no_cache_option_renders_everything(project: Project, tmp_path: Path):
+    result = build(project, out=tmp_path / "site", workers=2, cache=Cache(None))
+    assert result.cache.hits == 0 and not (project.root / ".archcat-cache").exists()
+
+
+def test_unused_entries_are_pruned(project: Project):
+    two_specs(project)
+    build(project, workers=2)
+    count = len(list((project.root / ".archcat-cache").rglob("manifest.json")))
+    (project.architectures / "shop-2021.yaml").unlink()
+    build(project, workers=2)
+    assert len(list((project.root / ".archcat-cache").rglob("manifest.json"))) < count
+
+
+def test_png_optimisation_is_lossless_and_smaller(shop, tmp_path: Path):
+    from render.graph import THEMES, build_dot
+
+    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    raw = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), capture_output=True,
+                         check=True).stdout
+    small = optimize_png(raw)
+    assert len(small) < len(raw)
+    (tmp_path / "raw.png").write_bytes(raw)
+    (tmp_path / "small.png").write_bytes(small)
+    with Image.open(tmp_path / "raw.png") as a, Image.open(tmp_path / "small.png") as b:
+        assert a.size == b.size
+        assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
+
+
+def test_catalog_renders_the_same_with_and_without_cache(project: Project, tmp_path: Path):
+    two_specs(project)
+    build(project, out=tmp_path / "a", workers=2)
+    build(project, out=tmp_path / "b", workers=2)  # from cache
+    build(project, out=tmp_path / "c", workers=2, cache=Cache(None))
+    assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
+    assert load_catalog(project)[1] == []
+    shutil.rmtree(tmp_path / "a")
