@@ -39,6 +39,11 @@ def safe_url(url: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def patterns_of(spec: Spec) -> list[str]:
+    """The patterns a spec uses: those it lists and those its lessons illustrate."""
+    return sorted(set(spec.arch.patterns) | {p for lesson in spec.arch.lessons for p in lesson.patterns})
+
+
 def decade(year: int) -> str:
     return f"{year // 10 * 10}s"
 
@@ -90,8 +95,7 @@ class Site:
         return info.name if info else text
 
     def pattern_users(self, pattern_id: str) -> list[Spec]:
-        return [s for s in self.specs if pattern_id in s.arch.patterns
-                or any(pattern_id in lesson.patterns for lesson in s.arch.lessons)]
+        return [s for s in self.specs if pattern_id in patterns_of(s)]
 
     def pattern_lessons(self, pattern_id: str) -> list[tuple[Spec, int]]:
         return [(s, i) for s in self.specs for i, lesson in enumerate(s.arch.lessons) if pattern_id in lesson.patterns]
@@ -176,7 +180,7 @@ def catalog_data(site: Site) -> list[dict]:
             "summary": arch.summary,
             "tags": list(arch.tags),
             "technologies": site.by_spec_tech[spec.id],
-            "patterns": list(arch.patterns),
+            "patterns": patterns_of(spec),
             "lessons": " ".join(f"{lesson.title} {lesson.body}" for lesson in arch.lessons),
             "metrics": [{"label": m.label, "value": m.value, "year": m.year} for m in arch.metrics],
             "overview": {t: diagram_href(spec.id, arch.views[0].id, t, "svg") for t in THEMES},

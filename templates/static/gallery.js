@@ -80,8 +80,8 @@
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
-    document.getElementById("reset").addEventListener("click", reset);
-    document.getElementById("reset2").addEventListener("click", reset);
+    document.getElementById("clear-filters").addEventListener("click", reset);
+    document.getElementById("clear-filters-2").addEventListener("click", reset);
     apply();
   }
 

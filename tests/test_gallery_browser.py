@@ -1,0 +1,810 @@
+"""The built gallery in a real browser: search, filters, pages, links, compare, accessibility, phones, keyboard.
+
+The bundled catalog is built once per session into a temporary folder and the
+pages are opened from disk (file://), as a learner opens a downloaded gallery.
+Every expected result is computed from the spec data, never hard-coded.
+Chromium is Debian's (/usr/bin/chromium, installed by `make test`); without it
+these tests fail, they do not skip. Screenshots for a human look go to
+/tmp/gallery-shots/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+import pytest
+
+from render.build import load_catalog
+from render.discover import Project
+from render.gallery import FORMATS, THEMES, decade, make_site, patterns_of
+from render.vocab import load_vocabulary
+from tests.conftest import REPO
+
+PROJECT = Project(REPO)
+SPECS, _PROBLEMS = load_catalog(PROJECT)
+SITE = make_site(SPECS, load_vocabulary())
+BY_ID = {spec.id: spec for spec in SPECS}
+TOTAL = len(SPECS)
+FOUNDATIONS = ("twitter-2013", "instagram-2011", "whatsapp-2014")
+PAGES = ("index.html", "architectures/twitter-2013.html", "technologies.html", "patterns.html", "compare.html")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
+                    "Chromium; run `make test` (it installs it) or `sudo apt-get install chromium`.")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path("/tmp/gallery-shots")
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the catalog data says the gallery must show
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def searchable(spec) -> str:
+    """The text the index search looks in: name, title, summary, era, tags, technologies, patterns, lessons."""
+    arch = spec.arch
+    parts = [arch.name, arch.title, arch.summary, arch.era or str(arch.year), " ".join(arch.tags),
+             " ".join(SITE.by_spec_tech[spec.id]), " ".join(p.replace("-", " ") for p in patterns_of(spec))]
+    parts += [f"{lesson.title} {lesson.body}" for lesson in arch.lessons]
+    return " ".join(parts).lower()
+
+
+def search_expected(query: str) -> set[str]:
+    """Cards that must stay visible: every word of the query occurs in the spec's searchable text."""
+    words = query.lower().split()
+    return {spec.id for spec in SPECS if all(word in searchable(spec) for word in words)}
+
+
+def tech_users(name: str) -> set[str]:
+    return {spec.id for spec in SPECS if name in SITE.by_spec_tech[spec.id]}
+
+
+def pattern_declarers(pattern: str) -> set[str]:
+    """Specs that use a pattern: listed at the top or illustrated by a lesson."""
+    return {s.id for s in SPECS if pattern in patterns_of(s)}
+
+
+def _tech_query() -> str:
+    """A one-word technology used by several specs, but well under all of them."""
+    counts = {name: len(tech_users(name)) for name in SITE.technologies if re.fullmatch(r"[A-Za-z]+", name)}
+    candidates = [name for name, n in counts.items() if 2 <= n < TOTAL / 3]
+    return max(candidates, key=lambda name: (counts[name], name))
+
+
+def _lesson_word() -> tuple[str, str]:
+    """A word found in one spec's lesson text and nowhere else in any spec's searchable text."""
+    found = []
+    for spec in SPECS:
+        lesson_text = " ".join(f"{lesson.title} {lesson.body}" for lesson in spec.arch.lessons).lower()
+        for word in set(re.findall(r"[a-z]{8,}", lesson_text)):
+            elsewhere = searchable(spec).replace(lesson_text, " ")
+            if word not in elsewhere and all(word not in searchable(o) for o in SPECS if o.id != spec.id):
+                found.append((word, spec.id))
+    assert found, "no lesson word unique to one spec"
+    return min(found, key=lambda item: (-len(item[0]), item[0]))
+
+
+TECH_QUERY = _tech_query()
+LESSON_WORD, LESSON_SPEC = _lesson_word()
+
+
+def _combined_filters() -> tuple[str, str, set[str]]:
+    """A technology and a pattern whose intersection is smaller than either, but not empty."""
+    best = None
+    for name in SITE.technologies:
+        users = tech_users(name)
+        for pattern_id in sorted({p for spec in SPECS for p in spec.arch.patterns}):
+            declared = pattern_declarers(pattern_id)
+            both = users & declared
+            if 2 <= len(both) < min(len(users), len(declared)):
+                key = (len(both), -len(users) - len(declared), name, pattern_id)
+                if best is None or key > best[0]:
+                    best = (key, name, pattern_id, both)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def best_partner(spec_id: str, exclude: tuple[str, ...] = ()) -> str:
+    """The other spec sharing the most technologies with spec_id (but not all of them)."""
+    mine = set(SITE.by_spec_tech[spec_id])
+    scored = [(len(mine & set(SITE.by_spec_tech[o.id])), o.id) for o in SPECS
+              if o.id != spec_id and o.id not in exclude and set(SITE.by_spec_tech[o.id]) != mine]
+    return max(scored, key=lambda item: (item[0], item[1]))[1]
+
+
+def label_of(spec) -> str:
+    return f"{spec.arch.name} {spec.arch.era or spec.arch.year}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fixtures: one build, one browser, a few contexts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    from render.build import build
+
+    out = tmp_path_factory.mktemp("gallery") / "site"
+    build(Project(Path(REPO)), out=out)
+    assert (out / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """contexts(scheme, phone=False): one browser context per colour scheme and screen, made on first use."""
+    made = {}
+
+    def get(scheme: str = "light", phone: bool = False):
+        key = (scheme, phone)
+        if key not in made:
+            if phone:
+                options = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+            else:
+                options = {"viewport": DESKTOP}
+            made[key] = browser.new_context(color_scheme=scheme, **options)
+            made[key].set_default_timeout(15_000)
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def page(contexts):
+    tab = contexts("light").new_page()
+    yield tab
+    tab.close()
+
+
+def url(site: Path, rel: str, query: dict[str, str] | None = None) -> str:
+    return (site / rel).as_uri() + ("?" + urlencode(query) if query else "")
+
+
+def visible_cards(page) -> list[str]:
+    """Ids of the index cards a learner can see, in display order."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('#cards > li.card'))
+        .filter(c => !c.hidden && c.getClientRects().length > 0).map(c => c.dataset.id)""")
+
+
+def count_text(page) -> str:
+    return page.locator("#count").inner_text().strip()
+
+
+def expected_count(n: int) -> str:
+    return f"{TOTAL} architectures" if n == TOTAL else f"{n} of {TOTAL} architectures"
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(page.evaluate("location.search").lstrip("?"))
+
+
+def wait_image(page, selector: str) -> dict:
+    """Wait until the image has loaded; return its currentSrc, alt and natural size."""
+    page.locator(selector).scroll_into_view_if_needed()
+    page.wait_for_function("s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth; }",
+                           arg=selector)
+    return page.eval_on_selector(selector, "i => ({src: i.currentSrc || i.src, alt: i.alt, w: i.naturalWidth})")
+
+
+def scale_of(transform: str) -> float:
+    match = re.search(r"scale\(([-\d.e+]+)\)", transform)
+    assert match, f"no scale in transform {transform!r}"
+    return float(match.group(1))
+
+
+def test_chromium_is_installed():
+    assert shutil.which("chromium"), CHROMIUM_MISSING
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Index
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_index_lists_every_architecture(site, page):
+    page.goto(url(site, "index.html"))
+    cards = page.locator("#cards > li.card")
+    assert cards.count() == TOTAL
+    assert sorted(visible_cards(page)) == sorted(BY_ID)
+    assert count_text(page) == expected_count(TOTAL)
+    links = page.eval_on_selector_all("#cards > li.card", """cards => cards.map(c => ({id: c.dataset.id,
+        href: c.querySelector('h2 a').getAttribute('href'), text: c.querySelector('h2 a').textContent}))""")
+    for link in links:
+        spec = BY_ID[link["id"]]
+        assert link["href"] == f"architectures/{spec.id}.html"
+        assert (site / link["href"]).is_file(), link
+        assert " ".join(link["text"].split()) == label_of(spec)
+
+
+def test_index_thumbnails_keep_their_frame(site, page):
+    page.goto(url(site, "index.html"))
+    settle_images(page)
+    sizes = page.eval_on_selector_all("#cards .thumb", """links => links.map(a => {
+        const box = a.getBoundingClientRect();
+        return [a.parentNode.dataset.id, Math.round(box.width), Math.round(box.height)]; })""")
+    assert len(sizes) == TOTAL
+    stretched = {spec_id: f"{w}x{h}" for spec_id, w, h in sizes if abs(h - w * 9 / 16) > 2}
+    assert stretched == {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Search
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["erlang", TECH_QUERY, LESSON_WORD], ids=["erlang", "technology", "lesson-word"])
+def test_search_narrows_to_matching_specs(site, page, query):
+    expected = search_expected(query)
+    assert 0 < len(expected) < TOTAL, f"{query!r} does not narrow the catalog; pick another query"
+    if query == LESSON_WORD:
+        assert expected == {LESSON_SPEC}
+    page.goto(url(site, "index.html"))
+    page.fill("#q", query)
+    assert set(visible_cards(page)) == expected
+    assert count_text(page) == expected_count(len(expected))
+    assert page.locator("#empty").is_hidden()
+    assert query_of(page) == {"q": [query]}
+
+
+def test_search_with_no_match_shows_the_empty_message(site, page):
+    page.goto(url(site, "index.html"))
+    assert page.locator("#empty").is_hidden()
+    page.fill("#q", "zqxjv nothing matches this")
+    assert visible_cards(page) == []
+    assert count_text(page) == expected_count(0)
+    assert page.locator("#empty").is_visible()
+    assert page.locator("#clear-filters-2").is_visible()
+    page.fill("#q", "")  # emptying the box by hand shows everything again
+    assert len(visible_cards(page)) == TOTAL
+    assert count_text(page) == expected_count(TOTAL)
+    assert page.locator("#empty").is_hidden()
+    assert page.evaluate("location.search") == ""
+
+
+def test_clear_buttons_restore_every_card(site, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url(site, "index.html"))
+    page.fill("#q", "zqxjv nothing matches this")
+    page.click("#clear-filters-2")  # "Clear the filters", inside the empty message
+    assert (len(visible_cards(page)), errors) == (TOTAL, [])
+    assert page.locator("#empty").is_hidden()
+    page.fill("#q", "erlang")
+    page.select_option("#f-era", decade(BY_ID["whatsapp-2014"].arch.year))
+    assert len(visible_cards(page)) < TOTAL
+    page.click("#clear-filters")  # "Clear", in the filter bar
+    assert (len(visible_cards(page)), errors) == (TOTAL, [])
+    assert count_text(page) == expected_count(TOTAL)
+    assert page.input_value("#q") == ""
+    assert page.input_value("#f-era") == ""
+    assert page.evaluate("location.search") == ""
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Filters
+# ---------------------------------------------------------------------------------------------------------------
+
+ALL_OPTIONS_JS = """sel => {
+    const select = document.getElementById(sel);
+    const visible = () => Array.from(document.querySelectorAll('#cards > li.card'))
+        .filter(c => !c.hidden && c.getClientRects().length > 0).map(c => c.dataset.id);
+    const out = [];
+    for (const option of Array.from(select.options)) {
+        if (!option.value) continue;
+        select.value = option.value;
+        select.dispatchEvent(new Event('change', {bubbles: true}));
+        out.push({value: option.value, label: option.textContent.trim(), visible: visible(),
+                  count: document.getElementById('count').textContent.trim(), search: location.search});
+    }
+    select.value = '';
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    return out;
+}"""
+
+FILTERS = {
+    # select id, query key, the option values expected, the specs that have a value
+    "technology": ("f-tech", "tech", set(SITE.technologies), tech_users),
+    "pattern": ("f-pattern", "pattern", {p for spec in SPECS for p in spec.arch.patterns}
+                | {p for spec in SPECS for lesson in spec.arch.lessons for p in lesson.patterns}, pattern_declarers),
+    "tag": ("f-tag", "tag", {t for spec in SPECS for t in spec.arch.tags},
+            lambda tag: {s.id for s in SPECS if tag in s.arch.tags}),
+    "era": ("f-era", "era", {decade(spec.arch.year) for spec in SPECS},
+            lambda d: {s.id for s in SPECS if decade(s.arch.year) == d}),
+}
+
+
+@pytest.mark.parametrize("kind", list(FILTERS))
+def test_each_filter_narrows_to_exactly_the_specs_that_have_it(site, page, kind):
+    select, key, values, having = FILTERS[kind]
+    page.goto(url(site, "index.html"))
+    results = page.evaluate(ALL_OPTIONS_JS, select)
+    assert {r["value"] for r in results} == values
+    wrong = {}
+    for result in results:
+        expected = having(result["value"])
+        if set(result["visible"]) != expected or result["count"] != expected_count(len(expected)):
+            wrong[result["value"]] = {"shown": sorted(result["visible"]), "expected": sorted(expected),
+                                      "count": result["count"]}
+        assert parse_qs(result["search"].lstrip("?")) == {key: [result["value"]]}
+    assert wrong == {}
+    assert len(visible_cards(page)) == TOTAL  # back to "Any"
+
+
+def test_pattern_filter_agrees_with_its_option_count_and_the_patterns_page(site, page):
+    page.goto(url(site, "index.html"))
+    results = page.evaluate(ALL_OPTIONS_JS, "f-pattern")
+    wrong = {}
+    for result in results:
+        users = {s.id for s in SITE.pattern_users(result["value"])}
+        promised = int(re.search(r"\((\d+)\)$", result["label"]).group(1))
+        if set(result["visible"]) != users or len(result["visible"]) != promised:
+            wrong[result["label"]] = {"shown": len(result["visible"]),
+                                      "missing": sorted(users - set(result["visible"]))}
+    assert wrong == {}
+
+
+def test_two_filters_give_the_intersection_and_the_url_keeps_them(site, contexts, page):
+    tech, pattern, both = _combined_filters()
+    page.goto(url(site, "index.html"))
+    page.select_option("#f-tech", tech)
+    assert set(visible_cards(page)) == tech_users(tech)
+    page.select_option("#f-pattern", pattern)
+    assert set(visible_cards(page)) == both
+    assert count_text(page) == expected_count(len(both))
+    assert query_of(page) == {"tech": [tech], "pattern": [pattern]}
+
+    fresh = contexts("light").new_page()
+    try:
+        fresh.goto(url(site, "index.html", {"tech": tech, "pattern": pattern}))
+        assert fresh.input_value("#f-tech") == tech
+        assert fresh.input_value("#f-pattern") == pattern
+        assert set(visible_cards(fresh)) == both
+        assert count_text(fresh) == expected_count(len(both))
+    finally:
+        fresh.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Sorting
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_sort_by_era_orders_cards_by_year(site, page):
+    page.goto(url(site, "index.html"))
+    default = visible_cards(page)
+    names = [BY_ID[i].arch.name.casefold() for i in default]
+    assert names == sorted(names), "default order is by name"
+
+    page.select_option("#sort", "old")
+    oldest = visible_cards(page)
+    assert sorted(oldest) == sorted(BY_ID)
+    years = [BY_ID[i].arch.year for i in oldest]
+    assert years == sorted(years)
+    assert query_of(page) == {"sort": ["old"]}
+
+    page.select_option("#sort", "new")
+    newest = visible_cards(page)
+    assert sorted(newest) == sorted(BY_ID)
+    years = [BY_ID[i].arch.year for i in newest]
+    assert years == sorted(years, reverse=True)
+    assert years[0] > years[-1]
+
+    page.fill("#q", "erlang")  # sorting keeps the filter, filtering keeps the sort
+    assert set(visible_cards(page)) == search_expected("erlang")
+    years = [BY_ID[i].arch.year for i in visible_cards(page)]
+    assert years == sorted(years, reverse=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. Architecture pages
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec_id", FOUNDATIONS)
+def test_architecture_page_shows_the_spec(site, page, spec_id):
+    spec = BY_ID[spec_id]
+    arch = spec.arch
+    first = arch.views[0]
+    page.goto(url(site, f"architectures/{spec_id}.html"))
+    assert " ".join(page.locator("h1").inner_text().split()) == f"{label_of(spec)}: {arch.title}"
+
+    for view in arch.views:
+        image = wait_image(page, f"#view-{view.id} .viewer img")
+        assert image["src"].endswith(f"diagrams/{spec_id}/{view.id}-light.svg")
+        assert image["alt"].startswith(f"Diagram of {arch.name}")
+        missing = [n.label for n in view.all_nodes() if n.label not in image["alt"]]
+        assert missing == [], f"alt text of {view.id} does not name {missing}"
+
+    steps = page.locator(f"#view-{first.id} .flow ol > li")
+    assert steps.count() == len(first.flow) > 0
+    assert [" ".join(t.split()) for t in steps.all_inner_texts()] == [" ".join(s.text.split()) for s in first.flow]
+
+    assert page.locator("#metrics .metric").count() == len(arch.metrics)
+    assert page.locator("#lessons section.lesson").count() == len(arch.lessons)
+    assert page.locator("#sources ol.sources > li").count() == len(arch.sources)
+    rows = page.eval_on_selector_all("table.components tbody tr", "rows => rows.map(r => r.id)")
+    assert rows == [f"c-{node.id}" for node in arch.components()]
+
+    # zoom buttons change the diagram's transform
+    image = page.locator(f"#view-{first.id} .viewer img")
+    tools = page.locator(f"#view-{first.id} .viewer-tools")
+    fitted = image.evaluate("i => i.style.transform")
+    tools.locator("[data-zoom=in]").click()
+    zoomed = image.evaluate("i => i.style.transform")
+    assert scale_of(zoomed) == pytest.approx(scale_of(fitted) * 1.25)
+    tools.locator("[data-zoom=out]").click()
+    tools.locator("[data-zoom=out]").click()
+    assert scale_of(image.evaluate("i => i.style.transform")) < scale_of(fitted)
+    tools.locator("[data-zoom=reset]").click()
+    assert image.evaluate("i => i.style.transform") == fitted
+
+    # every view x theme x format can be downloaded
+    hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.getAttribute('href'))")
+    expected = {f"../diagrams/{spec_id}/{view.id}-{theme}.{fmt}"
+                for view in arch.views for theme in THEMES for fmt in FORMATS}
+    assert set(hrefs) == expected
+    for href in hrefs:
+        target = (site / "architectures" / href).resolve()
+        assert target.is_file() and target.stat().st_size > 0, href
+
+    # a tag leads to the index filtered by it
+    tag = arch.tags[0]
+    with page.expect_navigation():
+        page.locator("header.page-head .tags a", has_text=tag).first.click()
+    assert page.input_value("#f-tag") == tag
+    assert set(visible_cards(page)) == {s.id for s in SPECS if tag in s.arch.tags}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. Links and ids, without the browser
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.urls: list[tuple[int, str, str]] = []  # line, attribute, value
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.append(value)
+            elif name in ("href", "src"):
+                self.urls.append((self.getpos()[0], name, value))
+            elif name == "srcset":
+                for candidate in value.split(","):
+                    if candidate.strip():
+                        self.urls.append((self.getpos()[0], name, candidate.split()[0]))
+
+
+def parse_site(site: Path) -> dict[Path, PageParser]:
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        parser = PageParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parser.close()
+        pages[path.resolve()] = parser
+    return pages
+
+
+def test_every_internal_link_and_image_resolves(site):
+    pages = parse_site(site)
+    assert len(pages) == TOTAL + 4
+    root = site.resolve()
+    broken: list[str] = []
+    checked = cross_fragments = 0
+    for path, parser in pages.items():
+        ids = set(parser.ids)
+        for line, attr, value in parser.urls:
+            where = f"{path.relative_to(root)}:{line} {attr}={value!r}"
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https", "mailto", "data"):
+                continue
+            if parts.scheme or parts.netloc:
+                broken.append(f"{where}: not a relative link")
+                continue
+            checked += 1
+            if not parts.path:
+                if parts.fragment and unquote(parts.fragment) not in ids:
+                    broken.append(f"{where}: no element with that id on the page")
+                continue
+            target = (path.parent / unquote(parts.path)).resolve()
+            if not target.is_relative_to(root):
+                broken.append(f"{where}: points outside the gallery")
+            elif not target.is_file():
+                broken.append(f"{where}: no such file")
+            elif parts.fragment:
+                cross_fragments += 1
+                if target not in pages:
+                    broken.append(f"{where}: fragment into a non-HTML file")
+                elif unquote(parts.fragment) not in pages[target].ids:
+                    broken.append(f"{where}: {target.relative_to(root)} has no id {parts.fragment!r}")
+    assert broken == []
+    usages = sum(len(entry.usages) for entry in SITE.technologies.values())
+    assert cross_fragments >= usages  # every technology usage links to its component row
+    assert checked > 50 * TOTAL
+
+
+def test_ids_are_unique_on_every_page(site):
+    duplicates = {}
+    for path, parser in parse_site(site).items():
+        repeated = sorted(i for i, n in Counter(parser.ids).items() if n > 1)
+        if repeated:
+            duplicates[str(path.relative_to(site.resolve()))] = repeated
+    assert duplicates == {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. Compare
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def side(page, name: str) -> dict:
+    return page.eval_on_selector(f"#side-{name}", """s => ({
+        heading: s.querySelector('h2').textContent.trim(), href: s.querySelector('h2 a').getAttribute('href'),
+        title: s.querySelector('.side-title').textContent,
+        tech: Array.from(s.querySelectorAll('.side-tech li'))
+            .map(li => [li.textContent, li.classList.contains('shared')]),
+        patterns: Array.from(s.querySelectorAll('.side-patterns li'))
+            .map(li => [li.textContent, li.classList.contains('shared')]),
+        metrics: s.querySelectorAll('.side-metrics .metric').length})""")
+
+
+def check_compare(site, page, a: str, b: str) -> None:
+    names = {p.id: p.name for p in load_vocabulary().patterns.values()}
+    for name, me, other in (("a", a, b), ("b", b, a)):
+        spec, them = BY_ID[me], BY_ID[other]
+        shown = side(page, name)
+        assert " ".join(shown["heading"].split()) == label_of(spec)
+        assert shown["href"] == f"architectures/{me}.html"
+        assert shown["title"] == spec.arch.title
+        assert shown["metrics"] == len(spec.arch.metrics)
+        mine, theirs = SITE.by_spec_tech[me], set(SITE.by_spec_tech[other])
+        assert [t for t, _ in shown["tech"]] == (mine or ["none listed"])
+        assert {t for t, shared in shown["tech"] if shared} == set(mine) & theirs
+        assert {names[p] for p in patterns_of(spec)} == {p for p, _ in shown["patterns"]} - {"none listed"}
+        assert {p for p, shared in shown["patterns"] if shared} == {
+            names[p] for p in set(patterns_of(spec)) & set(patterns_of(them))}
+        image = wait_image(page, f"#side-{name} img")
+        assert image["src"].endswith(f"diagrams/{me}/{spec.arch.views[0].id}-light.svg")
+        assert image["alt"].startswith(f"Diagram of {spec.arch.name}")
+
+
+def test_compare_two_architectures(site, contexts, page):
+    a = "twitter-2013"
+    b = best_partner(a)
+    shared = set(SITE.by_spec_tech[a]) & set(SITE.by_spec_tech[b])
+    assert shared, "pick a pair that shares technologies"
+    page.goto(url(site, "compare.html"))
+    page.select_option("#cmp-a", a)
+    page.select_option("#cmp-b", b)
+    check_compare(site, page, a, b)
+    assert page.locator(".side-tech li.shared").count() == 2 * len(shared)
+    assert query_of(page) == {"a": [a], "b": [b]}
+
+    c = "instagram-2011"
+    d = best_partner(c, exclude=(a, b))
+    assert set(SITE.by_spec_tech[c]) & set(SITE.by_spec_tech[d]), "pick a pair that shares technologies"
+    fresh = contexts("light").new_page()
+    try:
+        fresh.goto(url(site, "compare.html", {"a": c, "b": d}))
+        assert fresh.input_value("#cmp-a") == c
+        assert fresh.input_value("#cmp-b") == d
+        check_compare(site, fresh, c, d)
+    finally:
+        fresh.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 8. No console errors
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_no_console_or_page_errors_on_any_page(site, contexts):
+    tab = contexts("light").new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(f"{tab.url}: console.{m.type}: {m.text}")
+           if m.type in ("error", "assert") else None)
+    tab.on("pageerror", lambda e: problems.append(f"{tab.url}: page error: {e}"))
+    tab.on("requestfailed", lambda r: problems.append(f"{tab.url}: failed to load {r.url}: {r.failure}"))
+    rels = ["index.html", *(f"architectures/{s.id}.html" for s in SPECS), "technologies.html", "patterns.html",
+            "compare.html"]
+    try:
+        for rel in rels:
+            tab.goto(url(site, rel))
+            tab.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+        assert tab.locator("#side-a h2 a").inner_text().strip()  # the last page's script really ran
+    finally:
+        tab.close()
+    assert problems == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 9. axe-core
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("rel", PAGES, ids=[p.removesuffix(".html").replace("architectures/", "") for p in PAGES])
+def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab = contexts(scheme).new_page()
+    try:
+        tab.goto(url(site, rel))
+        assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        if rel == "compare.html":
+            wait_image(tab, "#side-b img")
+        results = Axe().run(tab)
+    finally:
+        tab.close()
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+            f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8])
+        for v in serious)
+    assert serious == [], f"axe on {rel} ({scheme}):\n{report}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 10. Phones
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def scroll_width(tab) -> int:
+    return tab.evaluate("document.scrollingElement.scrollWidth")
+
+
+def test_phone_index_does_not_scroll_sideways_and_filters_work(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, "index.html"))
+        assert tab.evaluate("innerWidth") == PHONE["width"]
+        assert scroll_width(tab) <= PHONE["width"] + 1
+        assert tab.locator("#q").is_visible()
+        for select in ("#f-tech", "#f-pattern", "#f-tag", "#f-era", "#sort"):
+            box = tab.locator(select).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, select
+        tab.locator("#q").tap()
+        tab.keyboard.type("erlang")
+        assert set(visible_cards(tab)) == search_expected("erlang")
+        tab.select_option("#f-tag", "mobile")
+        assert set(visible_cards(tab)) == search_expected("erlang") & {s.id for s in SPECS if "mobile" in s.arch.tags}
+        assert scroll_width(tab) <= PHONE["width"] + 1
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("spec_id", ["twitter-2013", "salesforce-2013"])
+def test_phone_architecture_page_does_not_scroll_sideways(site, contexts, spec_id):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, f"architectures/{spec_id}.html"))
+        wait_image(tab, f"#view-{BY_ID[spec_id].arch.views[0].id} .viewer img")
+        assert scroll_width(tab) <= PHONE["width"] + 1
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("spec_id", ["twitter-2013", "salesforce-2013"])
+def test_phone_downloads_table_fits_the_screen(site, contexts, spec_id):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, f"architectures/{spec_id}.html"))
+        for summary in tab.locator("details.downloads > summary").all():
+            summary.scroll_into_view_if_needed()
+            summary.tap()
+        assert tab.locator("details.downloads[open]").count() == len(BY_ID[spec_id].arch.views)
+        assert scroll_width(tab) <= PHONE["width"] + 1
+    finally:
+        tab.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 11. Keyboard
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_keyboard_reaches_search_and_selects_and_filters(site, page):
+    page.goto(url(site, "index.html"))
+    order = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+        if order[-1] == "clear-filters":
+            break
+    assert order[0] == "Skip to content"
+    controls = ["q", "f-tech", "f-pattern", "f-tag", "f-era", "sort", "clear-filters"]
+    assert order[order.index("q"):] == controls, order
+    for _ in controls[1:]:
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(TECH_QUERY)
+    assert set(visible_cards(page)) == search_expected(TECH_QUERY)
+    page.keyboard.press("Enter")  # submitting the form must not reload or clear it
+    assert page.input_value("#q") == TECH_QUERY
+    assert set(visible_cards(page)) == search_expected(TECH_QUERY)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-era"
+    page.keyboard.press("ArrowDown")
+    era = page.input_value("#f-era")
+    assert era
+    assert set(visible_cards(page)) == search_expected(TECH_QUERY) & {
+        s.id for s in SPECS if decade(s.arch.year) == era}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Screenshots for a human look (not committed)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def settle_images(tab) -> None:
+    """Scroll through the page so lazy images load, then back to the top."""
+    height = tab.evaluate("document.scrollingElement.scrollHeight")
+    for y in range(0, height, 700):
+        tab.evaluate(f"window.scrollTo(0, {y})")
+        tab.wait_for_timeout(30)
+    tab.wait_for_function("() => Array.from(document.images).every(i => i.hidden || i.complete)")
+    tab.evaluate("window.scrollTo(0, 0)")
+
+
+def test_screenshots_for_review(site, contexts):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = []
+    for scheme in ("light", "dark"):
+        for name, rel, full in (("index", "index.html", True),
+                                ("architecture", "architectures/twitter-2013.html", True),
+                                ("compare", "compare.html", False),
+                                ("technologies", "technologies.html", False)):
+            tab = contexts(scheme).new_page()
+            try:
+                tab.goto(url(site, rel))
+                if full:
+                    settle_images(tab)
+                else:
+                    tab.wait_for_function("() => Array.from(document.images).every(i => i.hidden || i.complete)")
+                target = SHOTS / f"{name}-{scheme}.png"
+                tab.screenshot(path=str(target), full_page=full)
+                shots.append(target)
+            finally:
+                tab.close()
+    for name, rel in (("phone-index", "index.html"), ("phone-architecture", "architectures/whatsapp-2014.html")):
+        tab = contexts("light", phone=True).new_page()
+        try:
+            tab.goto(url(site, rel))
+            settle_images(tab)
+            target = SHOTS / f"{name}.png"
+            tab.screenshot(path=str(target), full_page=name == "phone-architecture")
+            shots.append(target)
+        finally:
+            tab.close()
+    assert all(path.stat().st_size > 10_000 for path in shots)
