@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help gallery test setup system-deps lint schema clean
+.PHONY: help gallery test bench setup system-deps lint schema clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+bench: setup ## measure build speed against the plain approach and the Graphviz floor (several minutes)
+	$(BIN)/python bench/run.py
 
 lint: setup ## ruff
 	$(BIN)/ruff check .

@@ -74,6 +74,10 @@ def _line_of(spec: Spec, needle: str) -> int:
     return 1
 
 
+def thumbnail_path(out: Path, spec_id: str, theme: str) -> Path:
+    return out / "thumbs" / f"{spec_id}-{theme}.png"
+
+
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
     """The stable location of one rendered view: diagrams/<spec>/<view>-<theme>.<format>."""
     return out / "diagrams" / spec_id / f"{view_id}-{theme}.{fmt}"
@@ -85,6 +89,8 @@ class Job:
     view_id: str
     theme: str
     formats: tuple[str, ...]
+    thumbnail: bool = False  # also write the index card thumbnail (overview views only)
+    preset: str | None = None  # "slide": the 16:9 presentation export
 
     def describe(self) -> str:
         return f"{self.spec.id}/{self.view_id} ({self.theme})"
@@ -98,7 +104,7 @@ def renderer_fingerprint() -> str:
     from render.draw import graphviz_version
 
     here = Path(__file__).parent
-    code = b"".join((here / name).read_bytes() for name in ("graph.py", "draw.py"))
+    code = b"".join((here / name).read_bytes() for name in ("graph.py", "draw.py", "slides.py"))
     return digest(__version__, getattr(diagrams, "__version__", "0.25.1"), graphviz_version(), code)
 
 
@@ -107,10 +113,14 @@ def render_job(job: Job, out: Path, cache: Cache | None = None, fingerprint: str
     from render.graph import THEMES, build_dot
 
     view = next(v for v in job.spec.arch.views if v.id == job.view_id)
+    if job.preset == "slide":
+        return _slide_job(job, out, cache, fingerprint)
     source = build_dot(job.spec, view, THEMES[job.theme])
     targets = [Target(fmt, diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
+    if view is job.spec.arch.views[0] and "png" in job.formats and job.thumbnail:
+        targets.append(Target("thumb", thumbnail_path(out, job.spec.id, job.theme)))
     icons = sorted({str(k.icon) for k in job.spec.kinds.values() if k.icon is not None})
-    key = digest("render", fingerprint, ",".join(job.formats), source,
+    key = digest("render", fingerprint, ",".join(t.format for t in targets), source,
                  *(Path(icon).read_bytes() for icon in icons))
     named = {t.format: t.path for t in targets}
     if cache is not None and cache.fetch(key, named):
@@ -122,10 +132,34 @@ def render_job(job: Job, out: Path, cache: Cache | None = None, fingerprint: str
 
 
 def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEME_NAMES, formats: tuple[str, ...] = FORMATS,
-         views: set[str] | None = None) -> list[Job]:
-    return [Job(spec, view.id, theme, formats)
+         views: set[str] | None = None, thumbnails: bool = False, preset: str | None = None) -> list[Job]:
+    return [Job(spec, view.id, theme, formats, thumbnails and preset is None, preset)
             for spec in specs for view in spec.arch.views if views is None or view.id in views
             for theme in themes]
+
+
+def build_decks(specs: list[Spec], out: Path) -> list[Path]:
+    """A PowerPoint deck per architecture, from the light PNGs already rendered into `out`."""
+    from render.deck import build_deck, deck_path
+
+    return [build_deck(spec, out, deck_path(out, spec.id, "light")) for spec in specs]
+
+
+def _slide_job(job: Job, out: Path, cache: Cache | None, fingerprint: str) -> list[Path]:
+    from render.draw import Target
+    from render.graph import THEMES, build_dot
+    from render.slides import SLIDE, render_slide, slide_path
+
+    view = next(v for v in job.spec.arch.views if v.id == job.view_id)
+    source = build_dot(job.spec, view, THEMES[job.theme], font_scale=SLIDE.font_scale)
+    targets = [Target(fmt, slide_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
+    key = digest("slide", fingerprint, repr(SLIDE), ",".join(job.formats), source)
+    named = {t.format: t.path for t in targets}
+    if cache is None or not cache.fetch(key, named):
+        render_slide(job.spec, view.id, job.theme, targets)
+        if cache is not None:
+            cache.store(key, named)
+    return [t.path for t in targets]
 
 
 def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None, progress: Progress | None = None,
@@ -135,23 +169,31 @@ def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None, progress
 
     written: list[Path] = []
     problems: list[Diagnostic] = []
-    workers = workers or os.cpu_count() or 1
+    # Two threads a core: while one waits for its dot process, the other does the Python part.
+    workers = workers or 2 * (os.cpu_count() or 1)
     fingerprint = renderer_fingerprint() if jobs else ""
     done = 0
     if progress:
         progress(0, len(jobs), "")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         futures = {pool.submit(render_job, job, out, cache, fingerprint): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 written.extend(future.result())
             except DrawError as exc:
-                problems.append(Diagnostic(display_path(job.spec.path), 1, 1,
-                                           f"view '{job.view_id}' ({job.theme}) could not be drawn: {exc}"))
+                index = [v.id for v in job.spec.arch.views].index(job.view_id)
+                line, column = job.spec.doc.locate(("views", index, "id"))
+                problems.append(Diagnostic(display_path(job.spec.path), line, column,
+                                           f"view '{job.view_id}' ({job.theme}) could not be drawn: {exc}",
+                                           "simplify the view, or report the spec if it is small"))
             done += 1
             if progress:
                 progress(done, len(jobs), job.describe())
+    finally:
+        # On an interruption, drop the queued renders and wait only for the running ones.
+        pool.shutdown(wait=True, cancel_futures=True)
     return sorted(written), sorted(problems)
 
 
@@ -161,6 +203,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     cache: Stats = field(default_factory=Stats)
+    up_to_date: bool = False  # nothing the build reads had changed, so nothing was done
 
 
 def default_cache(project: Project) -> Cache:
@@ -168,14 +211,19 @@ def default_cache(project: Project) -> Cache:
 
 
 def build(project: Project, *, out: Path | None = None, workers: int | None = None,
-          progress: Progress | None = None, cache: Cache | None = None) -> BuildResult:
+          progress: Progress | None = None, cache: Cache | None = None, slides: bool = False) -> BuildResult:
     """Validate the whole catalog, render every view, and swap the result into `out`.
 
     With a cache, views, thumbnails and pages whose inputs did not change are
     reused instead of rebuilt. Pass `Cache(None)` to build everything afresh.
+    With `slides`, also write the 16:9 slide exports and a deck per
+    architecture, linked from its page.
     """
     out = out or project.output
     cache = cache if cache is not None else default_cache(project)
+    stamp = input_stamp(project, out) + ("+slides" if slides else "")
+    if is_up_to_date(cache, out, stamp):
+        return BuildResult([], up_to_date=True)
     specs, problems = load_catalog(project)
     if errors(problems):
         raise BuildFailed(problems)
@@ -187,13 +235,19 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
     with build_lock(out):
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
         try:
-            written, failures = run_jobs(plan(specs), staging, workers=workers, progress=progress, cache=cache)
+            jobs = plan(specs, thumbnails=True)
+            if slides:
+                jobs += plan(specs, preset="slide")
+            written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)
             from render.gallery import build_site
 
-            written += build_site(project, specs, staging, cache=cache)
+            if slides:
+                written += build_decks(specs, staging)
+            written += build_site(project, specs, staging, cache=cache, presenter=slides)
             swap_in(staging, out)
+            record_stamp(cache, out, stamp)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         cache.prune()
@@ -221,6 +275,63 @@ def build_lock(out: Path):
 MARKER = ".archcat-output"
 
 
+def input_stamp(project: Project, out: Path) -> str:
+    """A digest of everything a build reads: specs, icons, templates, our code and data, tool versions."""
+    from importlib.metadata import version
+
+    from render.draw import graphviz_version
+    from render.gallery import DEFAULT_TEMPLATES
+
+    templates = project.templates if (project.templates / "base.html").exists() else DEFAULT_TEMPLATES
+    parts: list[bytes | str] = [str(out), version("diagrams"), graphviz_version()]
+    for folder in (project.architectures, project.icons, templates, Path(__file__).parent):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def output_listing(out: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file in the output, to notice files changed by hand."""
+    listing: dict[str, list[int]] = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.name != MARKER:
+            info = path.stat()
+            listing[path.relative_to(out).as_posix()] = [info.st_size, info.st_mtime_ns]
+    return listing
+
+
+def _stamp_file(cache: Cache, out: Path) -> Path:
+    assert cache.root is not None
+    return cache.root / "stamps" / f"{digest(str(out.resolve()))[:24]}.json"
+
+
+def is_up_to_date(cache: Cache, out: Path, stamp: str) -> bool:
+    """True when the last build into `out` read exactly these inputs and its files are untouched."""
+    import json
+
+    if cache.root is None:
+        return False
+    try:
+        recorded = json.loads(_stamp_file(cache, out).read_text(encoding="utf-8"))
+        return recorded.get("inputs") == stamp and recorded.get("files") == output_listing(out)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def record_stamp(cache: Cache, out: Path, stamp: str) -> None:
+    import json
+
+    if cache.root is None:
+        return
+    path = _stamp_file(cache, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"inputs": stamp, "files": output_listing(out)}, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def check_replaceable(out: Path) -> None:
     """Refuse to replace a folder that archcat did not write (and is not empty)."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
@@ -230,7 +341,8 @@ def check_replaceable(out: Path) -> None:
 
 def swap_in(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` with two renames; the old tree is removed afterwards."""
-    (staging / MARKER).write_text("This folder is generated by `archcat build` and replaced on every build.\n")
+    (staging / MARKER).write_text("This folder is written by `archcat build` and replaced on every build.\n",
+                                  encoding="utf-8")
     staging.chmod(0o755)
     old = None
     if out.exists():

@@ -93,11 +93,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     cache = Cache(None) if args.no_cache else Cache(Path(args.cache_dir).resolve()) if args.cache_dir else None
     update, stop = _progress_bar(not args.quiet)
     try:
-        result = build(project, out=out, workers=args.jobs, progress=update, cache=cache)
+        result = build(project, out=out, workers=args.jobs, progress=update, cache=cache, slides=args.slides)
     finally:
         stop()
     print_diagnostics(result.warnings)
     target = out or project.output
+    if result.up_to_date:
+        _console().print(f"[green]\u2713[/green] {target} is up to date: no spec, icon, template or tool changed")
+        return EXIT_OK
     reused = f", {result.cache.hits} reused from cache" if result.cache.hits else ""
     corrupt = f", {result.cache.corrupt} corrupt cache entries rebuilt" if result.cache.corrupt else ""
     _console().print(f"[green]\u2713[/green] built {len(result.specs)} architecture(s), "
@@ -131,6 +134,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else project.output
     formats = tuple(args.format or ["png", "svg", "pdf"])
     themes = tuple(args.theme or ["light"])
+    if args.preset == "slide":
+        if "dot" in formats:
+            raise BuildFailed([Diagnostic(args.id, 1, 1, "--preset slide writes png, svg and pdf, not dot")])
+        written, failures = run_jobs(plan([spec], themes=themes, formats=formats, views=views, preset="slide"), out,
+                                     workers=args.jobs)
+        if failures:
+            raise BuildFailed(failures)
+        for path in written:
+            _console().print(str(path))
+        return EXIT_OK
     if "dot" in formats:
         from render.graph import THEMES, build_dot
 
@@ -233,17 +246,23 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-cache", action="store_true", help="render everything afresh and leave the cache alone")
+    p.add_argument("--slides", action="store_true",
+                   help="also write 16:9 slide exports (light and dark) and a PowerPoint deck per architecture, "
+                        "linked from its page")
     p.add_argument("--cache-dir", metavar="DIR", help="where rendered files are cached (default: .archcat-cache/)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("render", help="render the views of one spec",
-                       description="Render one spec's views. Files go to "
-                                   "OUT/diagrams/ID/VIEW-THEME.FORMAT.")
+                       description="Render one spec's views. Files go to OUT/diagrams/ID/VIEW-THEME.FORMAT, "
+                                   "or OUT/slides/ID/VIEW-THEME.FORMAT with --preset slide.")
     p.add_argument("id", help="spec id (its file name without .yaml)")
     p.add_argument("--format", action="append", choices=["png", "svg", "pdf", "dot"],
                    help="output format; repeat for several (default: png, svg and pdf)")
-    p.add_argument("--theme", action="append", choices=["light", "dark"],
-                   help="colour theme; repeat for both (default: light)")
+    p.add_argument("--theme", action="append", choices=["light", "dark", "transparent"],
+                   help="colour theme; repeat for several (default: light)")
+    p.add_argument("--preset", choices=["slide"],
+                   help="slide: a 16:9 image for a 1920x1080 slide, diagram fitted with margins and larger fonts; "
+                        "PNG at 2x (3840x2160), self-contained SVG, vector PDF")
     p.add_argument("--view", action="append", metavar="VIEW", help="only this view; repeat for several")
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
@@ -278,9 +297,22 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM unwind like Ctrl-C, so staging folders are removed and the output is left as it was."""
+    import signal
+    import threading
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    _stop_on_sigterm()
     try:
         return args.func(args)
     except BuildFailed as exc:

@@ -43,16 +43,39 @@ def graphviz_version() -> str:
 
 @dataclass(frozen=True)
 class Target:
-    format: str
+    format: str  # png, svg, pdf, or "thumb": a small PNG made from the PNG of the same run
     path: Path
 
 
-def render(dot_source: str, targets: list[Target], *, timeout: float = DOT_TIMEOUT_SECONDS) -> None:
+THUMB_WIDTH = 480
+
+
+def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
+    """A small PNG for index cards, so a page of cards never loads full diagrams."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        height = max(1, round(image.height * width / image.width))
+        small = image.convert("RGB").resize((width, height), Image.LANCZOS, reducing_gap=3.0)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", compress_level=9)
+    return buffer.getvalue()
+
+
+def render(dot_source: str, targets: list[Target], *, timeout: float | None = None) -> None:
     """Lay out `dot_source` once and write every target atomically."""
     if not targets:
         return
+    timeout = DOT_TIMEOUT_SECONDS if timeout is None else timeout
     for target in targets:
         target.path.parent.mkdir(parents=True, exist_ok=True)
+    thumbs = [t for t in targets if t.format == "thumb"]
+    targets = [t for t in targets if t.format != "thumb"]
+    if thumbs and not any(t.format == "png" for t in targets):
+        raise DrawError("a thumbnail needs the PNG of the same run")
     with tempfile.TemporaryDirectory(prefix="archcat-", dir=targets[0].path.parent) as tmp:
         command = [dot_binary()]
         staged: list[tuple[Target, Path]] = []
@@ -76,7 +99,12 @@ def render(dot_source: str, targets: list[Target], *, timeout: float = DOT_TIMEO
             if target.format == "svg":
                 out.write_bytes(natural_size(embed_icons(out.read_bytes())))
             elif target.format == "png":
-                out.write_bytes(optimize_png(out.read_bytes()))
+                raw = out.read_bytes()
+                for thumb in thumbs:
+                    thumb.path.parent.mkdir(parents=True, exist_ok=True)
+                    (Path(tmp) / "thumb.png").write_bytes(thumbnail(raw))
+                    os.replace(Path(tmp) / "thumb.png", thumb.path)
+                out.write_bytes(optimize_png(raw))
             elif target.format == "pdf":
                 out.write_bytes(pin_pdf_dates(out.read_bytes()))
             os.replace(out, target.path)

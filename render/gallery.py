@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from render.cache import Cache, digest, file_digest
+from render.cache import Cache, digest
 from render.discover import Project
 from render.model import Node, View
 from render.validate import Spec
 from render.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-THUMB_WIDTH = 480
 THEMES = ("light", "dark")
 FORMATS = ("png", "svg", "pdf")
 
@@ -197,7 +196,9 @@ def environment(templates: Path):
     env.filters["safe_url"] = safe_url
     env.filters["slug"] = slug
     env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    env.globals.update(source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
+    env.globals.update(slide_href=lambda spec_id, view_id, theme, fmt: f"slides/{spec_id}/{view_id}-{theme}.{fmt}",
+                       deck_href=lambda spec_id: f"decks/{spec_id}-light.pptx",
+                       source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in load_vocabulary().patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
                        decade=decade, split_technologies=split_technologies)
@@ -209,8 +210,9 @@ def _tree_digest(folder: Path) -> str:
     return digest(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
 
 
-def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | None = None) -> list[Path]:
-    """Write the gallery pages, assets and thumbnails into `out` and return the files written.
+def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | None = None, *,
+               presenter: bool = False) -> list[Path]:
+    """Write the gallery pages and assets into `out` (next to the rendered diagrams and thumbnails).
 
     With a cache, a page is rendered again only when something it shows changed:
     an architecture page depends on its own spec and on what other pages show
@@ -224,7 +226,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     written: list[Path] = []
     catalog = catalog_data(site)
     shared = digest(_tree_digest(templates), _tree_digest(Path(__file__).parent / "data"),
-                    Path(__file__).read_bytes())
+                    Path(__file__).read_bytes(), str(presenter))
     outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.tags,
                                   site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))
     everything = digest(*(s.source_bytes for s in site.specs))
@@ -235,7 +237,8 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         if cache is None or not cache.fetch(key, {"page.html": target}):
             target.parent.mkdir(parents=True, exist_ok=True)
             root = "../" * path.count("/")
-            html = env.get_template(template).render(site=site, root=root, vocab=vocab, **context)
+            html = env.get_template(template).render(site=site, root=root, vocab=vocab, presenter=presenter,
+                                                     **context)
             target.write_text(html, encoding="utf-8")
             if cache is not None:
                 cache.store(key, {"page.html": target})
@@ -254,28 +257,4 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset, target)
         written.append(target)
-    written.extend(make_thumbnails(site, out, cache))
-    return written
-
-
-def make_thumbnails(site: Site, out: Path, cache: Cache | None = None) -> list[Path]:
-    """Small PNGs of each overview for the index cards, so the index never loads full diagrams."""
-    from PIL import Image
-
-    written = []
-    for spec in site.specs:
-        for theme in THEMES:
-            source = out / diagram_href(spec.id, spec.arch.views[0].id, theme, "png")
-            target = out / "thumbs" / f"{spec.id}-{theme}.png"
-            key = digest("thumb", str(THUMB_WIDTH), file_digest(source))
-            if cache is None or not cache.fetch(key, {"thumb.png": target}):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with Image.open(source) as image:
-                    image.load()
-                    height = max(1, round(image.height * THUMB_WIDTH / image.width))
-                    small = image.convert("RGB").resize((THUMB_WIDTH, height), Image.LANCZOS, reducing_gap=3.0)
-                    small.save(target, format="PNG", optimize=True)
-                if cache is not None:
-                    cache.store(key, {"thumb.png": target})
-            written.append(target)
     return written

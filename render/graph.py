@@ -34,6 +34,7 @@ class Theme:
     cluster_fills: tuple[str, ...]
     cluster_pen: str
     node_plate: str | None = None  # a light card behind icons on dark backgrounds
+    badge_text: str = "#ffffff"  # the step number inside its badge
 
 
 THEMES: dict[str, Theme] = {
@@ -41,10 +42,15 @@ THEMES: dict[str, Theme] = {
         name="light", background="#ffffff", text="#1f2933", muted="#52606d", edge="#616e7c",
         step="#c2410c", cluster_fills=("#eef6fc", "#eff7ec", "#f3f0fa", "#fdf8e7"), cluster_pen="#9aa5b1",
     ),
+    # Light colours on no background, for slides with their own background.
+    "transparent": Theme(
+        name="transparent", background="transparent", text="#1f2933", muted="#52606d", edge="#616e7c",
+        step="#c2410c", cluster_fills=("#eef6fcd0", "#eff7ecd0", "#f3f0fad0", "#fdf8e7d0"), cluster_pen="#9aa5b1",
+    ),
     "dark": Theme(
         name="dark", background="#111418", text="#e4e7eb", muted="#aab4be", edge="#9aa5b1",
         step="#fb923c", cluster_fills=("#1b2530", "#1c2a21", "#262134", "#2d291b"), cluster_pen="#52606d",
-        node_plate="#e9edf1",
+        node_plate="#e9edf1", badge_text="#111418",
     ),
 }
 
@@ -55,7 +61,7 @@ WRAP = 18
 class _IdCluster(Cluster):
     """A diagrams Cluster whose DOT name comes from the spec's group id."""
 
-    def __init__(self, group_id: str, label: str, depth: int, theme: Theme):
+    def __init__(self, group_id: str, label: str, depth: int, theme: Theme, fontsize: str = "13"):
         super().__init__(label="", graph_attr={})
         self.name = cluster_name(group_id)
         self.dot.name = self.name
@@ -65,7 +71,7 @@ class _IdCluster(Cluster):
             "pencolor": theme.cluster_pen,
             "fontcolor": theme.text,
             "fontname": FONT,
-            "fontsize": "13",
+            "fontsize": fontsize,
             "margin": "14",
             "style": "rounded",
         })
@@ -108,7 +114,7 @@ def node_lines(label: str, technology: str | None, count: int | None) -> list[tu
 
 def edge_label(steps: list[int], text: str | None, theme: Theme) -> str | None:
     """An edge label: the flow step numbers as filled badges, then the escaped text."""
-    cells = [f'<TD BGCOLOR="{theme.step}" STYLE="rounded"><FONT COLOR="{theme.background}"><B>&#160;{n}&#160;</B>'
+    cells = [f'<TD BGCOLOR="{theme.step}" STYLE="rounded"><FONT COLOR="{theme.badge_text}"><B>&#160;{n}&#160;</B>'
              f"</FONT></TD>" for n in steps]
     if text:
         lines = textwrap.wrap(text, 22) or [text]
@@ -127,15 +133,20 @@ def step_numbers(view: View) -> dict[str, list[int]]:
     return numbers
 
 
-def build_dot(spec: Spec, view: View, theme: Theme) -> str:
-    """Return the DOT source of one view in one theme."""
+def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) -> str:
+    """Return the DOT source of one view in one theme (`font_scale` > 1 for slides read from afar)."""
+
+    def pt(size: float) -> str:
+        return f"{size * font_scale:g}"
+
     diagram = Diagram(
         name="",
         filename=f"{spec.id}-{view.id}",
         direction=view.direction,
         show=False,
         graph_attr={
-            "label": html_label([(f"{spec.arch.name} {spec.arch.year}: {view.title}", "b", None)], size=20),
+            "label": html_label([(f"{spec.arch.name} {spec.arch.year}: {view.title}", "b", None)],
+                                size=round(20 * font_scale)),
             "labelloc": "t",
             "labeljust": "l",
             "fontname": FONT,
@@ -150,8 +161,8 @@ def build_dot(spec: Spec, view: View, theme: Theme) -> str:
             "newrank": "true",
             "outputorder": "edgesfirst",
         },
-        node_attr={"fontname": FONT, "fontcolor": theme.text, "fontsize": "12"},
-        edge_attr={"color": theme.edge, "fontname": FONT, "fontcolor": theme.muted, "fontsize": "11",
+        node_attr={"fontname": FONT, "fontcolor": theme.text, "fontsize": pt(12)},
+        edge_attr={"color": theme.edge, "fontname": FONT, "fontcolor": theme.muted, "fontsize": pt(11),
                    "arrowsize": "0.8", "penwidth": "1.4"},
     )
     setdiagram(diagram)
@@ -161,11 +172,11 @@ def build_dot(spec: Spec, view: View, theme: Theme) -> str:
         for node in view.nodes:
             anchors[node.id] = _add_node(spec, node, theme)
         for group in view.groups:
-            _add_group(spec, group, 0, theme, anchors)
+            _add_group(spec, group, 0, theme, anchors, fontsize=pt(13))
         numbers = step_numbers(view)
         members = {g.id: g for g in view.all_groups()}
         for edge in view.edges:
-            attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": "11"}
+            attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": pt(11)}
             steps = numbers.get(edge.id or "", [])
             label = edge_label(steps, edge.label, theme)
             if label:
@@ -189,14 +200,15 @@ def build_dot(spec: Spec, view: View, theme: Theme) -> str:
         setdiagram(None)
 
 
-def _add_group(spec: Spec, group: Group, depth: int, theme: Theme, anchors: dict[str, Node]) -> Node:
-    with _IdCluster(group.id, group.label, depth, theme):
+def _add_group(spec: Spec, group: Group, depth: int, theme: Theme, anchors: dict[str, Node], *,
+               fontsize: str = "13") -> Node:
+    with _IdCluster(group.id, group.label, depth, theme, fontsize):
         first: Node | None = None
         for node in group.nodes:
             anchors[node.id] = _add_node(spec, node, theme)
             first = first or anchors[node.id]
         for child in group.groups:
-            inner = _add_group(spec, child, depth + 1, theme, anchors)
+            inner = _add_group(spec, child, depth + 1, theme, anchors, fontsize=fontsize)
             first = first or inner
     assert first is not None, "validation guarantees non-empty groups"
     anchors[group.id] = first

@@ -15,6 +15,11 @@ from render.draw import dot_binary, optimize_png
 from tests.conftest import VALID_SPEC, write_spec
 
 
+def forget_stamp(project: Project) -> None:
+    """Make the next build go through the cache instead of stopping at 'up to date'."""
+    shutil.rmtree(project.root / ".archcat-cache" / "stamps")
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -29,6 +34,7 @@ def test_warm_build_reuses_everything_and_gives_the_same_bytes(project: Project)
     cold = build(project, workers=2)
     first = tree(project.output)
     assert cold.cache.hits == 0 and cold.cache.misses > 0
+    forget_stamp(project)
     warm = build(project, workers=2)
     assert warm.cache.misses == 0 and warm.cache.hits == cold.cache.misses
     assert tree(project.output) == first
@@ -43,8 +49,8 @@ def test_editing_one_spec_rebuilds_only_what_depends_on_it(project: Project):
     assert "label: Orders," in text
     path.write_text(text.replace("label: Orders,", "label: Order book,"))
     result = build(project, workers=2)
-    # shop-2021's one view in two themes, its two thumbnails, its page, and the four pages showing every spec.
-    assert result.cache.misses == 2 + 2 + 1 + 4
+    # shop-2021's one view in two themes (with their thumbnails), its page, and the four pages showing every spec.
+    assert result.cache.misses == 2 + 1 + 4
     after = tree(project.output)
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert all("shop-2020" not in name for name in changed), changed
@@ -69,6 +75,7 @@ def test_corrupt_or_half_written_entries_are_rebuilt_not_served(project: Project
     (svg_entry / "svg").write_bytes(b"<svg>not what was rendered</svg>")
     page_entry = next(p.parent for p in entries if (p.parent / "page.html").exists())
     (page_entry / "manifest.json").write_text("{not json")
+    forget_stamp(project)
     result = build(project, workers=2)
     assert result.cache.corrupt == 2
     assert tree(project.output) == good
@@ -106,8 +113,37 @@ def test_png_optimisation_is_lossless_and_smaller(shop, tmp_path: Path):
 def test_catalog_renders_the_same_with_and_without_cache(project: Project, tmp_path: Path):
     two_specs(project)
     build(project, out=tmp_path / "a", workers=2)
+    forget_stamp(project)
     build(project, out=tmp_path / "b", workers=2)  # from cache
     build(project, out=tmp_path / "c", workers=2, cache=Cache(None))
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
     assert load_catalog(project)[1] == []
     shutil.rmtree(tmp_path / "a")
+
+
+def test_nothing_changed_means_nothing_is_done(project: Project):
+    build(project, workers=2)
+    first = tree(project.output)
+    result = build(project, workers=2)
+    assert result.up_to_date and result.cache.hits == result.cache.misses == 0
+    assert tree(project.output) == first
+
+
+def test_output_changed_by_hand_is_rebuilt(project: Project):
+    build(project, workers=2)
+    good = tree(project.output)
+    page = project.output / "architectures" / "shop-2020.html"
+    page.write_text("vandalised", encoding="utf-8")  # also changes the hard-linked cache entry
+    result = build(project, workers=2)
+    assert not result.up_to_date and result.cache.corrupt == 1
+    assert tree(project.output) == good
+    (project.output / "index.html").unlink()
+    assert not build(project, workers=2).up_to_date
+    assert tree(project.output) == good
+
+
+def test_any_input_change_defeats_the_stamp(project: Project):
+    build(project, workers=2)
+    (project.root / "icons").mkdir()
+    (project.root / "icons" / "new.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert not build(project, workers=2).up_to_date

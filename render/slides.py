@@ -1,0 +1,90 @@
+"""Export presets for presenters: a view composed on a 16:9 slide.
+
+A slide is 1920x1080 with margins; the diagram is scaled to fit, centred, and
+drawn with larger fonts so it reads from the back of a room. It is written as a
+self-contained SVG, a PNG at twice the slide's size (3840x2160) and a vector
+PDF, on a light, dark or transparent background.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from render.draw import Target, optimize_png, pin_pdf_dates, render
+from render.graph import THEMES, build_dot
+from render.validate import Spec
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
+MARGIN = 60
+PNG_SCALE = 2
+FONT_SCALE = 1.5
+SLIDE_THEMES = ("light", "dark", "transparent")
+
+
+@dataclass(frozen=True)
+class Preset:
+    width: int = SLIDE_WIDTH
+    height: int = SLIDE_HEIGHT
+    margin: int = MARGIN
+    png_scale: int = PNG_SCALE
+    font_scale: float = FONT_SCALE
+
+
+SLIDE = Preset()
+
+
+def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
+    """The stable location of one slide export: slides/<spec>/<view>-<theme>.<format>."""
+    return out / "slides" / spec_id / f"{view_id}-{theme}.{fmt}"
+
+
+_ROOT = re.compile(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="([^"]+)"')
+
+
+def compose(diagram_svg: bytes, background: str | None, preset: Preset = SLIDE) -> bytes:
+    """Place a self-contained diagram SVG on a slide-sized canvas, scaled to fit within the margins."""
+    body = diagram_svg[diagram_svg.index(b"<svg"):]
+    match = _ROOT.match(body)
+    if match is None:
+        raise ValueError("not an SVG written by archcat")
+    box_w, box_h = preset.width - 2 * preset.margin, preset.height - 2 * preset.margin
+    inner = (b'<svg x="%d" y="%d" width="%d" height="%d" preserveAspectRatio="xMidYMid meet" viewBox="%s"'
+             % (preset.margin, preset.margin, box_w, box_h, match.group(3)))
+    body = inner + body[match.end():]
+    fill = b"" if background is None else b'<rect width="100%%" height="100%%" fill="%s"/>' % background.encode()
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            b'width="%d" height="%d" viewBox="0 0 %d %d">\n' % (preset.width, preset.height, preset.width,
+                                                               preset.height)
+            + fill + b"\n" + body + b"\n</svg>\n")
+
+
+def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], preset: Preset = SLIDE) -> None:
+    """Write one view as a slide in the requested formats (png, svg, pdf)."""
+    import cairosvg
+
+    view = next(v for v in spec.arch.views if v.id == view_id)
+    source = build_dot(spec, view, THEMES[theme], font_scale=preset.font_scale)
+    background = None if theme == "transparent" else THEMES[theme].background
+    with tempfile.TemporaryDirectory(prefix="archcat-slide-") as tmp:
+        diagram = Path(tmp) / "diagram.svg"
+        render(source, [Target("svg", diagram)])
+        slide = compose(diagram.read_bytes(), background, preset)
+        for target in targets:
+            target.path.parent.mkdir(parents=True, exist_ok=True)
+            staged = Path(tmp) / f"slide.{target.format}"
+            if target.format == "svg":
+                staged.write_bytes(slide)
+            elif target.format == "png":
+                png = cairosvg.svg2png(bytestring=slide, output_width=preset.width * preset.png_scale,
+                                       output_height=preset.height * preset.png_scale)
+                staged.write_bytes(optimize_png(png))
+            elif target.format == "pdf":
+                staged.write_bytes(pin_pdf_dates(cairosvg.svg2pdf(bytestring=slide)))
+            else:
+                raise ValueError(f"no slide format {target.format!r}")
+            os.replace(staged, target.path)

@@ -1,0 +1,148 @@
+"""Interrupted and bounded builds: the previous gallery survives, the cache stays consistent."""
+
+from __future__ import annotations
+
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from render.build import build, load_catalog, plan, run_jobs
+from render.cache import Cache
+from render.diagnostics import BuildFailed
+from render.discover import Project
+from render.model import MAX_NODES
+from tests.conftest import REPO, VALID_SPEC, write_spec
+
+CATALOG = sorted((REPO / "architectures").glob("*.yaml"))[:8]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def catalog_project(tmp_path: Path) -> Project:
+    """Eight real specs, built once: the 'previous gallery'."""
+    project = Project(tmp_path / "proj")
+    project.architectures.mkdir(parents=True)
+    for path in CATALOG:
+        (project.architectures / path.name).write_bytes(path.read_bytes())
+    build(project, workers=2)
+    return project
+
+
+def start_build(project: Project) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "render", "build", "-q"], cwd=project.root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def edit_everything(project: Project, n: int) -> None:
+    """Change every spec's title, so the next build must render every view again."""
+    for path in project.architectures.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\ntitle: ", f"\ntitle: Edit {n} ", 1), encoding="utf-8")
+
+
+def staging_has_diagrams(project: Project) -> bool:
+    return any((p / "diagrams").is_dir() and any((p / "diagrams").iterdir())
+               for p in project.root.glob(".output.staging-*"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["INT", "TERM", "KILL"])
+def test_a_signal_in_the_middle_of_rendering_leaves_the_previous_gallery(catalog_project: Project, sig):
+    project = catalog_project
+    before = tree(project.output)
+    edit_everything(project, 1)
+    process = start_build(project)
+    deadline = time.monotonic() + 60
+    while not staging_has_diagrams(project):
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert b"Traceback" not in err
+    assert tree(project.output) == before, "the previous gallery changed"
+    if sig != signal.SIGKILL:
+        assert list(project.root.glob(".output.staging-*")) == [], "staging left behind"
+        assert b"interrupted" in err
+    # The next build cleans up, reuses only intact cache entries, and completes.
+    result = build(project, workers=2)
+    assert result.cache.corrupt == 0
+    assert list(project.root.glob(".output.staging-*")) == []
+    fresh = build(project, out=project.root / "fresh", workers=2, cache=Cache(None))
+    assert fresh.written
+    assert tree(project.output) == tree(project.root / "fresh")
+
+
+def test_interruptions_at_many_moments(catalog_project: Project):
+    """Kill builds at a spread of moments; every time the old gallery stays and the next build is correct."""
+    project = catalog_project
+    survived = 0
+    for n, delay in enumerate((0.05, 0.3, 0.8, 1.5, 2.5), start=2):
+        before = tree(project.output)
+        edit_everything(project, n)
+        process = start_build(project)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL if n % 2 else signal.SIGTERM)
+        process.communicate(timeout=120)
+        after = tree(project.output)
+        if process.returncode == 0:  # it finished first: then the output must be the new one, complete
+            assert after != before
+        else:
+            assert after == before
+            survived += 1
+        assert build(project, workers=2).cache.corrupt == 0
+    assert survived >= 3
+
+
+def test_graphviz_time_limit_names_the_spec_and_view(project: Project, monkeypatch):
+    import render.draw
+
+    monkeypatch.setattr(render.draw, "DOT_TIMEOUT_SECONDS", 0.0001)
+    with pytest.raises(BuildFailed) as failure:
+        build(project, workers=2, cache=Cache(None))
+    messages = [d.format() for d in failure.value.diagnostics]
+    assert messages and all("shop-2020.yaml:20:" in m and "view 'overview'" in m for m in messages), messages
+    assert "Graphviz took longer than" in messages[0]
+    assert not project.output.exists()
+
+
+def test_the_largest_accepted_spec_renders_in_bounded_time_and_memory(project: Project, tmp_path: Path):
+    text = VALID_SPEC.read_text(encoding="utf-8")
+    head = text[: text.index("views:")]
+    nodes = "".join(f"      - {{id: n{i}, label: Node {i}, kind: server, technology: nginx}}\n"
+                    for i in range(MAX_NODES))
+    edges = "".join(f"      - {{from: n{i}, to: n{(i * 7 + 1) % MAX_NODES}, label: call {i}}}\n"
+                    for i in range(MAX_NODES))
+    write_spec(project, "shop-2020", head + "views:\n  - id: overview\n    title: Big\n    nodes:\n" + nodes
+               + "    edges:\n" + edges)
+    specs, problems = load_catalog(project)
+    assert problems == []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    written, failures = run_jobs(plan(specs, themes=("light",)), tmp_path / "out", workers=1)
+    elapsed = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert failures == [] and len(written) == 3
+    assert elapsed < 60
+    peak_kib = max(after.ru_maxrss, before.ru_maxrss)  # Linux reports KiB
+    assert peak_kib < 1024 * 1024, f"dot peaked at {peak_kib // 1024} MiB"
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path):
+    project = Project(tmp_path / "proj")
+    project.architectures.mkdir(parents=True)
+    for path in CATALOG[:4]:
+        (project.architectures / path.name).write_bytes(path.read_bytes())
+    build(project, out=tmp_path / "a", workers=2, cache=Cache(None))
+    build(project, out=tmp_path / "b", workers=1, cache=Cache(None))
+    first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []

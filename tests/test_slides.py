@@ -1,0 +1,89 @@
+"""slides.py: 16:9 slide exports that fit, read from afar, and come in light, dark and transparent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from render.build import load_catalog, plan, run_jobs
+from render.discover import Project
+from render.graph import THEMES, build_dot
+from render.slides import MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH, slide_path
+from tests.conftest import REPO
+
+TWITTER = load_catalog(Project(REPO), [REPO / "architectures" / "twitter-2013.yaml"])[0][0]
+
+
+@pytest.fixture(scope="module")
+def slides(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("slides")
+    written, failures = run_jobs(plan([TWITTER], themes=("light", "dark", "transparent"), views={"write-path"},
+                                      preset="slide"), out)
+    assert failures == [] and len(written) == 9
+    return out
+
+
+def path(out: Path, theme: str, fmt: str) -> Path:
+    return slide_path(out, "twitter-2013", "write-path", theme, fmt)
+
+
+def test_png_is_a_16_9_slide_at_twice_the_density(slides: Path):
+    for theme in ("light", "dark", "transparent"):
+        with Image.open(path(slides, theme, "png")) as image:
+            assert image.size == (2 * SLIDE_WIDTH, 2 * SLIDE_HEIGHT)
+
+
+def test_backgrounds(slides: Path):
+    with Image.open(path(slides, "light", "png")) as image:
+        assert image.convert("RGBA").getpixel((5, 5)) == (255, 255, 255, 255)
+    with Image.open(path(slides, "dark", "png")) as image:
+        r, g, b, a = image.convert("RGBA").getpixel((5, 5))
+        assert a == 255 and max(r, g, b) < 40
+    with Image.open(path(slides, "transparent", "png")) as image:
+        assert image.convert("RGBA").getpixel((5, 5))[3] == 0
+
+
+def test_diagram_fits_inside_the_margins(slides: Path):
+    with Image.open(path(slides, "transparent", "png")) as image:
+        alpha = image.convert("RGBA").getchannel("A")
+        left, top, right, bottom = alpha.getbbox()
+    scale = 2
+    assert left >= MARGIN * scale - 2 and top >= MARGIN * scale - 2
+    assert right <= (SLIDE_WIDTH - MARGIN) * scale + 2 and bottom <= (SLIDE_HEIGHT - MARGIN) * scale + 2
+    # and it uses the room: it fills the slide's width or its height
+    assert right - left > 0.8 * (SLIDE_WIDTH - 2 * MARGIN) * scale or bottom - top > 0.8 * (
+        SLIDE_HEIGHT - 2 * MARGIN) * scale
+
+
+def test_svg_is_self_contained_and_pdf_is_a_16_9_vector_page(slides: Path):
+    svg = path(slides, "dark", "svg").read_text(encoding="utf-8")
+    assert f'viewBox="0 0 {SLIDE_WIDTH} {SLIDE_HEIGHT}"' in svg
+    assert all(href.startswith(("#", "data:image/png;base64,")) for href in re.findall(r'href="([^"]*)"', svg))
+    pdf = path(slides, "light", "pdf").read_bytes()
+    width, height = map(float, re.search(rb"/MediaBox \[ 0 0 ([0-9.]+) ([0-9.]+) \]", pdf).groups())
+    assert abs(width / height - 16 / 9) < 0.01
+    assert b"/Subtype /Image" in pdf and b"/Font" in pdf  # vector text, embedded icon images
+
+
+def test_slide_fonts_are_larger(slides: Path):
+    view = next(v for v in TWITTER.arch.views if v.id == "write-path")
+    normal = build_dot(TWITTER, view, THEMES["light"])
+    slide = build_dot(TWITTER, view, THEMES["light"], font_scale=1.5)
+    assert "fontsize=12" in normal and "fontsize=18" in slide
+
+
+def test_slides_are_deterministic(slides: Path, tmp_path: Path):
+    run_jobs(plan([TWITTER], themes=("dark",), views={"write-path"}, preset="slide"), tmp_path)
+    for fmt in ("png", "svg", "pdf"):
+        assert path(tmp_path, "dark", fmt).read_bytes() == path(slides, "dark", fmt).read_bytes(), fmt
+
+
+def test_cli_preset(tmp_path: Path):
+    from render.cli import main
+
+    assert main(["--root", str(REPO), "render", "twitter-2013", "--preset", "slide", "--view", "overview",
+                 "--theme", "transparent", "--format", "svg", "--out", str(tmp_path)]) == 0
+    assert path(tmp_path, "transparent", "svg").with_name("overview-transparent.svg").exists()
