@@ -211,6 +211,20 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from render.serve import serve
+
+    try:
+        serve(_project(args), host=args.host, port=args.port, out=Path(args.out).resolve() if args.out else None,
+              open_browser=args.open)
+    except ValueError as exc:  # a host that is not loopback
+        raise BuildFailed([Diagnostic("serve", 1, 1, str(exc), "use 127.0.0.1 or localhost")]) from exc
+    except OSError as exc:  # the port is taken
+        raise BuildFailed([Diagnostic("serve", 1, 1, f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                                      "choose another --port")]) from exc
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from render.schema import schema_text
 
@@ -290,6 +304,16 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("patterns", help="list or search the pattern vocabulary")
     p.add_argument("text", nargs="?", help="search the ids, names and summaries")
     p.set_defaults(func=cmd_patterns)
+
+    p = sub.add_parser("serve", help="preview the gallery on localhost, rebuilding and reloading on every save",
+                       description="Build, serve the gallery on a loopback address, and rebuild what changed when "
+                                   "a spec, icon, template or vocabulary is saved; open pages reload themselves, "
+                                   "and build errors show on the page and here while the last good site stays up.")
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--out", metavar="DIR", help="where the preview is built (default: .archcat-serve/)")
+    p.add_argument("--open", action="store_true", help="open the gallery in a browser")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the spec format")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")

@@ -148,3 +148,14 @@ def test_internal_errors_are_reported_without_traceback(project: Project, monkey
     assert main(["--root", str(project.root), "validate"]) == 1
     err = capsys.readouterr().err
     assert "internal error: disk on fire" in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_non_loopback_host(project: Project):
+    result = run(project, "serve", "--host", "10.1.2.3", "--port", "0")
+    assert result.returncode == 1 and "hint: use 127.0.0.1 or localhost" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_render_preset_help_and_themes(project: Project):
+    result = run(project, "render", "--help")
+    assert "--preset" in result.stdout and "transparent" in result.stdout
