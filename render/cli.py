@@ -168,7 +168,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from render.scaffold import new_spec
 
-    path = new_spec(_project(args), args.id, force=args.force)
+    path = new_spec(_project(args), args.id, force=args.force, source=args.source)
     _console().print(f"[green]\u2713[/green] wrote {path}\n  next: edit it, then run "
                      f"`archcat validate {path}` and `archcat render {args.id}`")
     return EXIT_OK
@@ -295,6 +295,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="write a starter spec that validates and renders as is")
     p.add_argument("id", help="spec id, e.g. acme-2024")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--from", dest="source", metavar="ID2", help="start from a copy of spec ID2 (e.g. an earlier era)")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("kinds", help="list or search the node kinds")

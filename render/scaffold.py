@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from render.diagnostics import BuildFailed, Diagnostic, display_path
@@ -71,8 +72,30 @@ views:
 """
 
 
-def new_spec(project: Project, spec_id: str, *, force: bool = False) -> Path:
-    """Write architectures/<spec_id>.yaml and return its path."""
+def _copy_of(project: Project, source: str, spec_id: str, year: int | None) -> str:
+    path = project.architectures / f"{source}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in project.architectures.glob("*.yaml"))
+        import difflib
+
+        close = difflib.get_close_matches(source, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "run `archcat validate` to list them"
+        raise BuildFailed([Diagnostic(source, 1, 1, f"no spec '{source}' to start from", hint)])
+    text = path.read_text(encoding="utf-8")
+    header = (f"# {spec_id}: started from {source}. Every fact, number and source below was true of\n"
+              f"# {source}; check each one against this era's sources before publishing.\n")
+    if year is not None:
+        text = re.sub(r"(?m)^year: *\d+ *$", f"year: {year}", text, count=1)
+        text = re.sub(r"(?m)^era: .*\n", "", text, count=1)
+    return header + text
+
+
+def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str | None = None) -> Path:
+    """Write architectures/<spec_id>.yaml and return its path.
+
+    With `source`, the new spec starts as a copy of that spec (a later era of
+    the same system, say), with a note to re-check every fact against sources.
+    """
     path = project.architectures / f"{spec_id}.yaml"
     if not SPEC_ID.match(spec_id) or len(spec_id) > 40:
         raise BuildFailed([Diagnostic(spec_id, 1, 1, f"'{spec_id}' is not a valid spec id",
@@ -83,7 +106,10 @@ def new_spec(project: Project, spec_id: str, *, force: bool = False) -> Path:
     name = spec_id.rsplit("-", 1)[0] if spec_id.rsplit("-", 1)[-1].isdigit() else spec_id
     year_part = spec_id.rsplit("-", 1)[-1]
     year = int(year_part) if year_part.isdigit() and 1990 <= int(year_part) <= 2100 else datetime.date.today().year
-    text = STARTER.format(id=spec_id, name=name.replace("-", " ").title(), year=year)
+    if source is not None:
+        text = _copy_of(project, source, spec_id, year if year_part.isdigit() else None)
+    else:
+        text = STARTER.format(id=spec_id, name=name.replace("-", " ").title(), year=year)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")

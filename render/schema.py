@@ -28,6 +28,16 @@ def json_schema() -> dict[str, Any]:
              "description": "A PNG in the repository's icons/ folder"},
         ],
     }
+    # What the model's validators accept beyond the plain types pydantic reports.
+    value = defs["Metric"]["properties"]["value"]
+    defs["Metric"]["properties"]["value"] = {
+        "title": value.get("title", "Value"), "description": value.get("description", ""),
+        "anyOf": [{k: v for k, v in value.items() if k not in ("title", "description")}, {"type": "number"}],
+    }
+    era = schema["properties"]["era"]
+    era["anyOf"] = [*era["anyOf"], {"type": "integer"}]
+    url = defs["Source"]["properties"]["url"]
+    url["pattern"] = r"^https?://[^\s/]+[^\s]*$"
     pattern_ids = sorted(vocab.patterns)
     schema["properties"]["patterns"]["items"] = {"enum": pattern_ids}
     defs["Lesson"]["properties"]["patterns"]["items"] = {"enum": pattern_ids}

@@ -159,3 +159,35 @@ def test_serve_refuses_a_non_loopback_host(project: Project):
 def test_render_preset_help_and_themes(project: Project):
     result = run(project, "render", "--help")
     assert "--preset" in result.stdout and "transparent" in result.stdout
+
+
+def test_new_from_an_existing_spec(project: Project):
+    result = run(project, "new", "shop-2024", "--from", "shop-2020")
+    assert result.returncode == 0, result.stderr
+    text = (project.architectures / "shop-2024.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# shop-2024: started from shop-2020.")
+    assert "\nyear: 2024\n" in text and "A small web shop" in text
+    assert run(project, "validate", "architectures/shop-2024.yaml").returncode == 0
+    missing = run(project, "new", "shop-2025", "--from", "shop-2021")
+    assert missing.returncode == 1 and "no spec 'shop-2021' to start from" in missing.stderr
+    assert "did you mean 'shop-202" in missing.stderr
+
+
+def test_pre_commit_hook_runs_the_strict_validator(project: Project):
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "archcat-validate")
+    assert hook["language"] == "python" and hook["pass_filenames"] is True
+    import re
+
+    assert re.match(hook["files"], "architectures/shop-2020.yaml") and not re.match(hook["files"], "README.md")
+    command = shlex.split(hook["entry"])
+    assert command[0] == "archcat"
+    ok = run(project, *command[1:], "architectures/shop-2020.yaml")
+    assert ok.returncode == 1 and "warning" in ok.stderr  # the small fixture has content warnings: strict fails
+    write_spec(project, "broken-2020", "name: [")
+    bad = run(project, *command[1:], "architectures/broken-2020.yaml")
+    assert bad.returncode == 1 and "broken-2020.yaml:1:" in bad.stderr
