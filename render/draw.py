@@ -8,6 +8,7 @@ and reused, so the file displays anywhere it is copied.
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 import shutil
@@ -120,7 +121,7 @@ def embed_icons(svg: bytes) -> bytes:
 
     def use(match: re.Match[bytes]) -> bytes:
         href, width, height, _aspect, x, y = match.groups()
-        icon = Path(href.decode("utf-8"))
+        icon = Path(html.unescape(href.decode("utf-8")))
         if not icon.is_absolute() or icon.suffix.lower() != ".png" or not icon.is_file():
             raise DrawError(f"unexpected image reference in SVG: {href!r}")
         key = href
@@ -137,7 +138,7 @@ def embed_icons(svg: bytes) -> bytes:
         return body
     defs = [b"<defs>"]
     for href, ident in symbols.items():
-        data = Path(href.decode("utf-8")).read_bytes()
+        data = Path(html.unescape(href.decode("utf-8"))).read_bytes()
         width, height = png_size(data)
         uri = b"data:image/png;base64," + base64.b64encode(data)
         defs.append(b'<symbol id="' + ident + b'" viewBox="0 0 %d %d" preserveAspectRatio="xMidYMid meet">' % (

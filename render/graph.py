@@ -81,11 +81,17 @@ def cluster_name(group_id: str) -> str:
     return f"cluster_{group_id}"
 
 
+def escape(text: str) -> str:
+    """User text for an HTML-like label: markup escaped, and backslashes doubled so that Graphviz
+    does not expand \\N, \\G and the like into node or graph names."""
+    return html.escape(text, quote=True).replace("\\", "\\\\")
+
+
 def html_label(lines: list[tuple[str, str, str | None]], size: int | None = None) -> str:
     """An HTML-like Graphviz label from (text, style, colour) lines; all text is escaped."""
     parts = []
     for text, style, color in lines:
-        piece = html.escape(text, quote=True)
+        piece = escape(text)
         if style == "b":
             piece = f"<B>{piece}</B>"
         if color or size:
@@ -118,7 +124,7 @@ def edge_label(steps: list[int], text: str | None, theme: Theme) -> str | None:
              f"</FONT></TD>" for n in steps]
     if text:
         lines = textwrap.wrap(text, 22) or [text]
-        cells.append("<TD>" + "<BR/>".join(html.escape(line) for line in lines) + "</TD>")
+        cells.append("<TD>" + "<BR/>".join(escape(line) for line in lines) + "</TD>")
     if not cells:
         return None
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>' + "".join(cells)
@@ -230,7 +236,7 @@ def node_label(icon: str, lines: list[tuple[str, str]], theme: Theme) -> str:
     for text, style in lines:
         strong = style == "b"
         color = ("#1f2933" if strong else "#52606d") if on_plate else (theme.text if strong else theme.muted)
-        piece = html.escape(text, quote=True)
+        piece = escape(text)
         piece = f"<B>{piece}</B>" if strong else piece
         rows.append(f'<TR><TD><FONT COLOR="{color}">{piece}</FONT></TD></TR>')
     plate = f' BGCOLOR="{theme.node_plate}" STYLE="rounded" CELLPADDING="3"' if on_plate else ' CELLPADDING="1"'

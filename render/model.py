@@ -7,6 +7,8 @@ vocabularies and reports every problem with its line.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -17,14 +19,27 @@ MAX_NODES = 400
 MAX_VIEWS = 12
 MAX_GROUP_DEPTH = 6
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
-KindName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Color = Annotated[str, StringConstraints(pattern=r"^(#[0-9a-fA-F]{6}|[a-z]{3,20})$")]
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+
+
+def _printable(value: str) -> str:
+    found = _UNPRINTABLE.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}; remove it")
+    return value
+
+
+def _colour(value: str) -> str:
+    if value.startswith("#"):
+        return value
+    from PIL import ImageColor
+
+    if value not in ImageColor.colormap:
+        raise ValueError(f"'{value}' is not a colour name; use #rrggbb or a CSS colour name such as crimson")
+    return value
+
+
+Printable = AfterValidator(_printable)
 
 
 def _http_url(value: str) -> str:
@@ -34,19 +49,34 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
 def _plain_text(value: object) -> object:
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    return str(_finite(value)) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def _number_as_text(value: object) -> object:
     if isinstance(value, bool):
         return value
+    _finite(value)
     if isinstance(value, int | float):
         return f"{value:,}" if isinstance(value, int) else str(value)
     return value
 
 
-EraText = Annotated[str, BeforeValidator(_plain_text), StringConstraints(min_length=1, max_length=60)]
+EraText = Annotated[str, BeforeValidator(_plain_text), StringConstraints(min_length=1, max_length=60), Printable]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Printable]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), Printable]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600), Printable]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
+Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+KindName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Color = Annotated[str, StringConstraints(pattern=r"^(#[0-9a-fA-F]{6}|[a-z]{3,20})$"), AfterValidator(_colour)]
 Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
 MetricValue = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1, max_length=120)]
 
@@ -59,7 +89,7 @@ class Source(_Model):
     """A public article, talk or paper the facts come from."""
 
     id: Slug = Field(description="Used by metrics and lessons to cite this source.")
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable] = Field(
         description="Title of the article, talk or paper.")
     url: Url = Field(description="Where to read it (http or https).")
     year: Year = Field(description="Year of publication.")

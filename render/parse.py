@@ -33,7 +33,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_TAB_INDENT = re.compile(r"^[ ]*(?:-[ ]*)*\t", re.MULTILINE)
 
 
 @dataclass
@@ -118,13 +118,24 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
+        problem = exc.problem or exc.context or "not valid YAML"
+        if problem.startswith("but found another document"):
+            return None, [Diagnostic(file, line, column, "the file holds more than one YAML document (a '---' line)",
+                                     "keep one spec per file")]
+        message = f"YAML syntax error: {problem}"
         if exc.context and exc.problem:
             message += f" ({exc.context})"
         return None, [Diagnostic(file, line, column, message,
                                  "check the indentation and quoting around this line")]
-    except yaml.YAMLError as exc:  # reader errors such as control characters
-        return None, [Diagnostic(file, 1, 1, f"YAML error: {exc}")]
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return None, [Diagnostic(file, line, column, f"character U+{code:04X} is not allowed in a YAML file",
+                                 "remove it; control characters cannot appear in a spec")]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(file, 1, 1, f"YAML error: {str(exc).splitlines()[0]}")]
     return _document(root, file)
 
 

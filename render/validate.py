@@ -36,13 +36,36 @@ class Spec:
     doc: Document  # keeps the line and column of every value, for later checks
 
 
+def read_spec_file(path: Path) -> tuple[bytes | None, tuple[str, str]]:
+    """The file's bytes, refusing what a spec cannot be: links that leave its folder, devices, huge files."""
+    import stat
+
+    from render.parse import MAX_FILE_BYTES
+
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(path.parent.resolve()):
+                return None, ("spec file is a link to a file outside its folder",
+                              "copy the file into the folder instead of linking to it")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, ("not a regular file", "a spec is a plain YAML file")
+        if info.st_size > MAX_FILE_BYTES:
+            return None, (f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                          "split the architecture into several specs or shorten its texts")
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1), ("", "")
+    except OSError as exc:
+        return None, (f"cannot read file: {exc.strerror or exc}", "")
+
+
 def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
     """Read, parse and validate one spec file."""
     file = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(file, 1, 1, f"cannot read file: {exc.strerror}")]
+    raw, problem = read_spec_file(path)
+    if raw is None:
+        return None, [Diagnostic(file, 1, 1, *problem)]
     problems: list[Diagnostic] = []
     stem = path.stem
     if not SPEC_ID.match(stem) or len(stem) > 40:
@@ -86,8 +109,10 @@ def _yaml_type(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):
@@ -95,6 +120,21 @@ def _yaml_type(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return "a date" if hasattr(value, "isoformat") else "a value of another type"
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it in YAML terms, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return _yaml_type(value)
+    return f"'{value}'"
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
 
 
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -133,7 +173,14 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         kind = error["type"]
         ctx = error.get("ctx") or {}
         value = error.get("input")
-        name = loc[-1] if loc and isinstance(loc[-1], str) else "item"
+        if loc and isinstance(loc[-1], str):
+            name = loc[-1]
+            subject = f"'{name}'"
+        elif len(loc) >= 2 and isinstance(loc[-2], str):
+            name = str(loc[-2])
+            subject = f"entry {loc[-1] + 1} of '{name}'"
+        else:
+            name = subject = "entry"
         hint = ""
         on_key = False
         if kind == "missing":
@@ -153,25 +200,26 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
                     f"allowed here: {', '.join(allowed)}" if allowed else "")
             on_key = True
         elif kind in ("string_type",):
-            message = f"'{name}' should be text, not {_yaml_type(value)}"
+            message = f"{subject} should be text, not {_yaml_type(value)}"
             if isinstance(value, bool | int | float):
                 hint = "put the value in quotes"
         elif kind in ("int_type", "int_parsing", "int_from_float"):
-            message = f"'{name}' should be a whole number, not {_yaml_type(value)}"
+            message = f"{subject} should be a whole number, not {_yaml_type(value)}"
         elif kind in ("list_type",):
-            message = f"'{name}' should be a list, not {_yaml_type(value)}"
+            message = f"{subject} should be a list, not {_yaml_type(value)}"
             hint = "write each item on its own line starting with '- '"
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = f"'{name}' should be a mapping of fields, not {_yaml_type(value)}"
+            message = f"{subject} should be a mapping of fields, not {_yaml_type(value)}"
         elif kind == "greater_than_equal":
-            message = f"'{name}' must be at least {ctx.get('ge')}, got {value}"
+            message = f"{subject} must be at least {_number(ctx.get('ge'))}, got {value}"
         elif kind == "less_than_equal":
-            message = f"'{name}' must be at most {ctx.get('le')}, got {value}"
+            message = f"{subject} must be at most {_number(ctx.get('le'))}, got {value}"
         elif kind == "string_too_short":
-            message = f"'{name}' must not be empty"
+            message = f"{subject} must not be empty"
         elif kind == "string_too_long":
-            message = f"'{name}' is {len(value)} characters long; the limit is {ctx.get('max_length')}"
-            hint = "shorten it; longer explanations belong in a note, a flow step or a lesson"
+            message = f"{subject} is {len(value)} characters long; the limit is {ctx.get('max_length')}"
+            hint = ("shorten it; longer explanations belong in a note, a flow step or a lesson"
+                    if name in ("label", "title", "technology", "era", "name") else "shorten it")
         elif kind == "string_pattern_mismatch":
             if name == "color":
                 message = f"'{value}' is not a colour"
@@ -181,15 +229,20 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
                 hint = "ids use lowercase letters, digits and single dashes, at most 40 characters"
         elif kind == "literal_error":
             expected = ctx.get("expected", "")
-            message = f"'{value}' is not allowed for '{name}'; expected {expected}"
+            message = f"{_shown(value)} is not allowed for {subject}; expected {expected}"
         elif kind == "too_short":
-            message = f"'{name}' needs at least {ctx.get('min_length')} item(s)"
+            message = f"{subject} needs at least {ctx.get('min_length')} item(s)"
         elif kind == "too_long":
-            message = f"'{name}' has more than {ctx.get('max_length')} items"
+            message = f"{subject} has more than {ctx.get('max_length')} items"
         elif kind == "value_error":
-            message = f"'{name}': {ctx.get('error', error['msg'])}"
+            message = f"{subject}: {ctx.get('error', error['msg'])}"
+            if name == "url":
+                message += f", got {_shown(value)}"
+        elif kind == "string_unicode":
+            message = f"{subject} contains a character that is not valid text (a lone surrogate)"
+            hint = "remove the \\u escape"
         else:
-            message = f"'{name}': {error['msg']}"
+            message = f"{subject}: {error['msg']}"
         yield doc.diagnostic(loc, message, hint, key=on_key)
 
 
@@ -310,9 +363,9 @@ class _CrossChecks:
             else:
                 owner[ident] = item_path
         for node_path, node in nodes:
-            kind = _text(node.get("kind"))
-            if kind is not None and kind.strip() and kind not in self.kinds:
-                resolved, message, hint = resolve_kind(kind.strip(), self.vocab, self.icons_dir)
+            kind = (_text(node.get("kind")) or "").strip()  # the model strips it too
+            if kind and kind not in self.kinds:
+                resolved, message, hint = resolve_kind(kind, self.vocab, self.icons_dir)
                 if resolved is None:
                     self.error((*node_path, "kind"), message, hint)
                 else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 DATA_DIR = Path(__file__).parent / "data"
 ICON_SUFFIXES = (".png",)
 MAX_ICON_BYTES = 512 * 1024
+_ICON_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def _resolve_icon(kind: str, icons_dir: Path) -> tuple[ResolvedKind | None, str,
     parts = relative.split("/")
     if not relative or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
         return None, f"icon path '{kind}' leaves the icons/ folder", hint
+    if not all(_ICON_NAME.match(part) for part in parts):
+        return None, f"icon path '{kind}' has characters other than letters, digits, '.', '-' and '_'", hint
     if not relative.endswith(ICON_SUFFIXES):
         return None, f"icon '{kind}' is not a PNG file", hint
     candidate = icons_dir / relative
@@ -179,6 +183,9 @@ def _resolve_icon(kind: str, icons_dir: Path) -> tuple[ResolvedKind | None, str,
         return None, f"icon file '{kind}' does not exist", hint
     if not real.is_relative_to(root) or candidate.is_symlink() or not real.is_file():
         return None, f"icon path '{kind}' leaves the icons/ folder", hint
+    with real.open("rb") as handle:
+        if handle.read(8) != b"\x89PNG\r\n\x1a\n":
+            return None, f"icon file '{kind}' is not a PNG image", hint
     if real.stat().st_size > MAX_ICON_BYTES:
         return None, f"icon file '{kind}' is larger than {MAX_ICON_BYTES // 1024} KiB", "use a smaller PNG"
     return ResolvedKind("custom", icon=real), "", ""

@@ -70,7 +70,7 @@ def test_only_http_sources_become_links(project: Project, tmp_path: Path):
     write_spec(project, "shop-2020", VALID_SPEC.read_text(encoding="utf-8").replace(
         "url: https://example.com/shop", "url: javascript:alert(1)"))
     _, problems = load_catalog(project)
-    assert problems and problems[0].message == "'url': expected an http:// or https:// address"
+    assert problems and problems[0].message.startswith("'url': expected an http:// or https:// address")
 
 
 def test_build_writes_every_page_and_asset(project: Project, tmp_path: Path):
