@@ -17,8 +17,8 @@ help: ## list the targets
 gallery: setup ## build diagrams and gallery from architectures/ into output/
 	$(BIN)/archcat build
 
-test: setup ## run the tests (real Graphviz renders, real Chromium for the gallery)
-	@sh scripts/install-system-deps.sh --browser
+test: setup ## run the tests (real Graphviz renders, Chromium for the gallery, LibreOffice for the decks)
+	@sh scripts/install-system-deps.sh --test
 	$(BIN)/python -m pytest
 
 setup: system-deps $(STAMP) ## create .venv and install everything the project needs

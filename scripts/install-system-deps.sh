@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install the system packages archcat needs when they are missing:
 # Graphviz (the `dot` layout engine) and the DejaVu fonts the diagrams use;
-# with --browser also Chromium, which the gallery's browser tests drive.
+# with --test also what the tests drive: Chromium (the gallery's browser
+# tests), LibreOffice Impress and poppler-utils (opening the slide decks).
 # Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -eu
 
 missing=""
-if [ "${1:-}" = "--browser" ]; then
+if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-impress"
+  command -v pdfinfo >/dev/null 2>&1 || missing="$missing poppler-utils"
 fi
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 if command -v fc-list >/dev/null 2>&1; then
