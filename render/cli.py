@@ -211,6 +211,28 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deck(args: argparse.Namespace) -> int:
+    from render.build import load_catalog, plan, run_jobs
+    from render.deck import build_deck, deck_path
+    from render.discover import spec_files
+
+    project = _project(args)
+    matches = [p for p in spec_files(project) if p.stem == args.id]
+    if not matches:
+        raise BuildFailed([Diagnostic(args.id, 1, 1, f"no spec with id '{args.id}' in {project.architectures}",
+                                      "run `archcat validate` to list the catalog")])
+    specs, problems = load_catalog(project, matches)
+    if errors(problems) or not specs:
+        raise BuildFailed(problems)
+    out = Path(args.out).resolve() if args.out else project.output
+    _, failures = run_jobs(plan(specs, themes=(args.theme,), formats=("png",)), out, workers=args.jobs)
+    if failures:
+        raise BuildFailed(failures)
+    path = build_deck(specs[0], out, deck_path(out, specs[0].id, args.theme), theme=args.theme)
+    _console().print(str(path))
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from render.serve import serve
 
@@ -305,6 +327,15 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("patterns", help="list or search the pattern vocabulary")
     p.add_argument("text", nargs="?", help="search the ids, names and summaries")
     p.set_defaults(func=cmd_patterns)
+
+    p = sub.add_parser("deck", help="write a PowerPoint deck of one architecture",
+                       description="Write OUT/decks/ID-THEME.pptx: a title slide with the key numbers, a slide per "
+                                   "view with its request flow as speaker notes, the lessons and the sources.")
+    p.add_argument("id", help="spec id")
+    p.add_argument("--theme", choices=["light", "dark"], default="light", help="slide colours (default: light)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    p.set_defaults(func=cmd_deck)
 
     p = sub.add_parser("serve", help="preview the gallery on localhost, rebuilding and reloading on every save",
                        description="Build, serve the gallery on a loopback address, and rebuild what changed when "
