@@ -108,24 +108,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from render.build import load_catalog, plan, run_jobs
+def _one_spec(project, spec_id: str):
+    """The validated spec with this id, or a located error that suggests the closest id."""
+    import difflib
+
+    from render.build import load_catalog
     from render.discover import spec_files
 
-    project = _project(args)
-    matches = [p for p in spec_files(project) if p.stem == args.id]
+    matches = [p for p in spec_files(project) if p.stem == spec_id]
     if not matches:
-        known = sorted(p.stem for p in spec_files(project))
-        import difflib
-
-        close = difflib.get_close_matches(args.id, known, n=1)
+        close = difflib.get_close_matches(spec_id, sorted(p.stem for p in spec_files(project)), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "run `archcat validate` to list the catalog"
-        raise BuildFailed([Diagnostic(args.id, 1, 1, f"no spec with id '{args.id}' in {project.architectures}",
+        raise BuildFailed([Diagnostic(spec_id, 1, 1, f"no spec with id '{spec_id}' in {project.architectures}",
                                       hint)])
     specs, problems = load_catalog(project, matches)
     if errors(problems) or not specs:
         raise BuildFailed(problems)
-    spec = specs[0]
+    return specs[0]
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from render.build import plan, run_jobs
+
+    project = _project(args)
+    spec = _one_spec(project, args.id)
     views = set(args.view) if args.view else None
     if views and not views <= {v.id for v in spec.arch.views}:
         unknown = ", ".join(sorted(views - {v.id for v in spec.arch.views}))
@@ -212,23 +218,16 @@ def cmd_patterns(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from render.build import load_catalog, plan, run_jobs
+    from render.build import plan, run_jobs
     from render.deck import build_deck, deck_path
-    from render.discover import spec_files
 
     project = _project(args)
-    matches = [p for p in spec_files(project) if p.stem == args.id]
-    if not matches:
-        raise BuildFailed([Diagnostic(args.id, 1, 1, f"no spec with id '{args.id}' in {project.architectures}",
-                                      "run `archcat validate` to list the catalog")])
-    specs, problems = load_catalog(project, matches)
-    if errors(problems) or not specs:
-        raise BuildFailed(problems)
+    spec = _one_spec(project, args.id)
     out = Path(args.out).resolve() if args.out else project.output
-    _, failures = run_jobs(plan(specs, themes=(args.theme,), formats=("png",)), out, workers=args.jobs)
+    _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png",)), out, workers=args.jobs)
     if failures:
         raise BuildFailed(failures)
-    path = build_deck(specs[0], out, deck_path(out, specs[0].id, args.theme), theme=args.theme)
+    path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)
     _console().print(str(path))
     return EXIT_OK
 
