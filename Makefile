@@ -14,8 +14,8 @@ STAMP  := $(VENV)/.installed-stamp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-gallery: setup ## build diagrams and gallery from architectures/ into output/
-	$(BIN)/archcat build
+gallery: setup ## build diagrams, slide exports, decks and gallery from architectures/ into output/
+	$(BIN)/archcat build --slides
 
 test: setup ## run the tests (real Graphviz renders, Chromium for the gallery, LibreOffice for the decks)
 	@sh scripts/install-system-deps.sh --test
