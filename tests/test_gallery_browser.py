@@ -638,6 +638,8 @@ def test_no_console_or_page_errors_on_any_page(site, contexts):
     try:
         for rel in rels:
             tab.goto(url(site, rel))
+            # Let lazy images finish, so leaving the page does not abort their requests.
+            tab.wait_for_load_state("networkidle")
             tab.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
         assert tab.locator("#side-a h2 a").inner_text().strip()  # the last page's script really ran
     finally:
