@@ -263,6 +263,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 # --- parser -----------------------------------------------------------------------
 
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archcat",
@@ -277,8 +282,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate everything and build diagrams and gallery into output/",
                        description="Validate every spec, render every view in every theme and format, "
                                    "and build the gallery. The previous output stays until the build succeeds.")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    _output_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-cache", action="store_true", help="render everything afresh and leave the cache alone")
     p.add_argument("--slides", action="store_true",
@@ -299,8 +303,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="slide: a 16:9 image for a 1920x1080 slide, diagram fitted with margins and larger fonts; "
                         "PNG at 2x (3840x2160), self-contained SVG, vector PDF")
     p.add_argument("--view", action="append", metavar="VIEW", help="only this view; repeat for several")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    _output_options(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check specs and report every problem with its line",
@@ -332,8 +335,7 @@ def make_parser() -> argparse.ArgumentParser:
                                    "view with its request flow as speaker notes, the lessons and the sources.")
     p.add_argument("id", help="spec id")
     p.add_argument("--theme", choices=["light", "dark"], default="light", help="slide colours (default: light)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    _output_options(p)
     p.set_defaults(func=cmd_deck)
 
     p = sub.add_parser("serve", help="preview the gallery on localhost, rebuilding and reloading on every save",
