@@ -265,7 +265,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: number of cores)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: two per core)")
 
 
 def make_parser() -> argparse.ArgumentParser:
