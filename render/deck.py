@@ -1,20 +1,29 @@
 """One architecture as a slide deck: a PowerPoint file for talks and classes.
 
-`build_deck` turns a validated spec and its rendered PNG views into a 16:9
-.pptx (python-pptx) that opens in PowerPoint, Keynote and LibreOffice:
+`build_deck` turns a validated spec and its views, already rendered as PNG,
+into a 16:9 .pptx written with python-pptx, which PowerPoint and LibreOffice
+open (the tests convert every deck to PDF with headless LibreOffice):
 
-1. a title slide: name, era or year, title, summary and the key numbers;
-2. one slide per view: its title, the diagram scaled to fit, a caption, and the
-   numbered request flow in the speaker notes;
-3. the lessons, over as many slides as they need at a readable size;
-4. the sources, numbered, with their addresses as hyperlinks.
+1. a title slide: era or year, name, title and summary on the left, the key
+   numbers (value, label, year) as cards on the right; when long numbers and
+   a long summary cannot share it, the numbers get a "Key numbers" slide;
+2. one slide per view: its title, the diagram as large as fits with its
+   aspect ratio kept, centred, a one- or two-line caption (the view's summary),
+   and the numbered request flow ("1. ...") in the speaker notes;
+3. the lessons, title and body, over as many slides as they need;
+4. the sources, numbered, with year, kind and address; each address is a
+   hyperlink (in two columns, and over two slides, when they are many).
 
 Text is laid out here rather than left to the application's autofit, which
-PowerPoint applies only when a box is edited and LibreOffice applies
-differently: every paragraph is measured with the metrics of Liberation Sans
-(metric-compatible with Arial, the font the deck asks for) or, when that is
-not installed, the wider DejaVu Sans, and boxes are sized and slides split so
-that nothing overflows. Titles are at least 32 pt and body text at least 18 pt.
+PowerPoint applies only when a box is edited: every paragraph is measured with
+the metrics of Liberation Sans (metric-compatible with Arial, the font the
+deck names) or, when that is not installed, the wider DejaVu Sans, and boxes
+are sized, font sizes chosen and slides split so that nothing overflows.
+Titles are at least 32 pt and all other slide text at least 18 pt.
+
+The dark theme uses the dark PNGs on a background of the same colour, light
+text, and a light link colour in the deck's theme, since applications draw
+hyperlinks in the theme's link colour whatever colour the text asks for.
 """
 
 from __future__ import annotations
@@ -28,16 +37,19 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from lxml import etree
 from PIL import Image, ImageFont
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from render.build import diagram_path
-from render.model import Architecture, Lesson, Source, View
+from render.model import Architecture, Lesson, Metric, Source, View
 from render.validate import Spec
 
 SLIDE_WIDTH = 13.333  # inches: 16:9
@@ -50,8 +62,8 @@ TITLE_PT = 36
 MIN_TITLE_PT = 32
 BODY_PT = 20
 MIN_BODY_PT = 18
-LINE = 1.2  # line height as a multiple of the font size (Liberation Sans needs 1.15)
 TITLE_TOP = 0.45
+BOTTOM = 0.5  # bottom margin
 
 
 @dataclass(frozen=True)
@@ -133,12 +145,23 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont | None:
 
 
 @cache
+def _line_factor() -> float:
+    """Line height as a multiple of the font size.
+
+    LibreOffice 7.4 sets single-spaced Liberation Sans 1.2 ems apart (measured on its PDF export; PowerPoint
+    sets Arial 1.15 apart); with another font (DejaVu Sans, taller) leave more.
+    """
+    font = _font(False)
+    return 1.2 if font is not None and "Liberation" in str(font.path) else 1.25
+
+
+@cache
 def _em_width(text: str, bold: bool) -> float:
-    """Width of `text` in ems."""
+    """Width of `text` in ems, with a margin for the application's own rounding and hinting."""
     font = _font(bold)
     if font is None:  # no font file to measure with: assume a wide sans-serif
         return len(text) * (0.62 if bold else 0.58)
-    return font.getlength(text) / 100
+    return font.getlength(text) / 100 * (1.02 if "Liberation" in str(font.path) else 1.06)
 
 
 def _wrap(text: str, size: float, bold: bool, width_pt: float) -> int:
@@ -191,7 +214,7 @@ class Para:
 
     def height(self, width: float, first: bool = False) -> float:
         """Height in inches in a box `width` inches wide."""
-        return ((0 if first else self.space_before) + self.lines(width) * self.size * LINE) / 72
+        return ((0 if first else self.space_before) + self.lines(width) * self.size * _line_factor()) / 72
 
 
 def _height(paras: Sequence[Para], width: float) -> float:
@@ -216,6 +239,9 @@ def _shorten(text: str, size: float, width: float, max_lines: int) -> str:
 
 # --- drawing --------------------------------------------------------------------------
 
+Box = tuple[float, float, float, float]  # left, top, width, height in inches
+
+
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#"))
 
@@ -227,39 +253,64 @@ class _Deck:
         self.prs.slide_width = Inches(SLIDE_WIDTH)
         self.prs.slide_height = Inches(SLIDE_HEIGHT)
         self.layout = next(layout for layout in self.prs.slide_layouts if layout.name == "Title Only")
+        _set_link_colour(self.prs, palette.link)
 
-    def slide(self, title: str, *, size: float = TITLE_PT, top: float = TITLE_TOP) -> tuple[Slide, float]:
+    def slide(self, title: str, *, size: float = TITLE_PT, top: float = TITLE_TOP, width: float = CONTENT_WIDTH
+              ) -> tuple[Slide, float]:
         """A new slide with its title (a real title placeholder, for outlines and screen readers).
 
-        Returns the slide and the y (inches) where the content below the title may start.
+        Returns the slide and the y (inches) where the title ends.
         """
         slide = self.prs.slides.add_slide(self.layout)
         fill = slide.background.fill
         fill.solid()
         fill.fore_color.rgb = _rgb(self.palette.background)
-        size = max(MIN_TITLE_PT, min(size, _fit_size(title, size, MIN_TITLE_PT, CONTENT_WIDTH, 2, bold=True)))
-        para = Para((Run(title, self.palette.text, bold=True),), size)
-        height = _height([para], CONTENT_WIDTH)
+        para = self.title_para(title, size, width)
+        height = _height([para], width)
         shape = slide.shapes.title
         shape.left, shape.top = Inches(MARGIN), Inches(top)
-        shape.width, shape.height = Inches(CONTENT_WIDTH), Inches(height)
-        _fill_frame(shape.text_frame, [para], MSO_ANCHOR.TOP)
+        shape.width, shape.height = Inches(width), Inches(height)
+        _fill_frame(shape.text_frame, [para])
         return slide, top + height
 
-    def text(self, slide: Slide, left: float, top: float, width: float, height: float, paras: Sequence[Para],  # noqa: PLR0917 - geometry reads best positionally
-             anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, name: str | None = None) -> None:
-        box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
-        if name:
-            box.name = name
-        _fill_frame(box.text_frame, paras, anchor)
+    def title_para(self, title: str, size: float = TITLE_PT, width: float = CONTENT_WIDTH) -> Para:
+        size = _fit_size(title, size, MIN_TITLE_PT, width, 2, bold=True)
+        return Para((Run(title, self.palette.text, bold=True),), size)
 
-    def rule(self, slide: Slide, left: float, top: float, width: float, height: float, color: str,  # noqa: PLR0917 - as above
-             shape_type: MSO_SHAPE = MSO_SHAPE.RECTANGLE) -> None:
-        shape = slide.shapes.add_shape(shape_type, Inches(left), Inches(top), Inches(width), Inches(height))
+    def text(self, slide: Slide, box: Box, paras: Sequence[Para], *, name: str) -> None:
+        left, top, width, height = box
+        shape = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+        shape.name = name[:250]
+        _fill_frame(shape.text_frame, paras)
+
+    def card(self, slide: Slide, box: Box, color: str, *, name: str) -> None:
+        left, top, width, height = box
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height))
+        shape.name = name
         shape.fill.solid()
         shape.fill.fore_color.rgb = _rgb(color)
         shape.line.fill.background()
         shape.shadow.inherit = False
+
+
+_DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _set_link_colour(prs: PresentationType, color: str) -> None:
+    """Make the theme's hyperlink colours `color`.
+
+    PowerPoint and LibreOffice draw linked text in the theme's link colour whatever colour the run asks
+    for; the template's is pure blue (#0000ff), unreadable on the dark theme. python-pptx has no API for
+    theme colours, so the theme part's XML is edited through its public `blob`.
+    """
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)
+    for tag in ("hlink", "folHlink"):
+        for slot in root.iter(f"{_DRAWINGML}{tag}"):
+            for child in list(slot):
+                slot.remove(child)
+            etree.SubElement(slot, f"{_DRAWINGML}srgbClr", val=color.lstrip("#").upper())
+    theme.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _fit_size(text: str, size: float, floor: float, width: float, max_lines: int, *, bold: bool = False) -> float:
@@ -269,10 +320,10 @@ def _fit_size(text: str, size: float, floor: float, width: float, max_lines: int
     return size
 
 
-def _fill_frame(frame, paras: Sequence[Para], anchor: MSO_ANCHOR) -> None:
+def _fill_frame(frame, paras: Sequence[Para]) -> None:
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.vertical_anchor = anchor
+    frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
     for index, spec in enumerate(paras):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -300,84 +351,124 @@ def _when(arch: Architecture) -> str:
 
 # --- the slides -----------------------------------------------------------------------
 
+# The title slide: the introduction on the left, the key numbers as cards on the right.
+_LEFT_WIDTH = 5.5
+_GUTTER = 0.5
+_RIGHT_WIDTH = CONTENT_WIDTH - _LEFT_WIDTH - _GUTTER
+_INTRO_LEVELS = ((28, 22), (26, 20), (24, 20), (24, 18), (22, 18))  # (subtitle, summary) sizes, tried in turn
+_METRIC_LEVELS = ((32, 20), (28, 20), (26, 20), (24, 18), (22, 18), (20, 18), (18, 18))  # (value, label) sizes
+_GAP = 0.18  # between cards
+_PAD = 0.15  # inside a card
+
+Grid = tuple[int, list[float], list[list[Para]]]  # columns, row heights, each card's paragraphs
+
+
 def _title_slide(deck: _Deck, arch: Architecture) -> bool:
-    """The title slide; returns False when the key numbers did not fit on it and need a slide of their own."""
+    """The title slide; False when the key numbers did not fit on it and need a slide of their own."""
     colors = deck.palette
-    kicker = Para((Run(_when(arch), colors.accent, bold=True),), BODY_PT)
-    kicker_height = _height([kicker], CONTENT_WIDTH)
-    slide, y = deck.slide(_clean(arch.name), size=48, top=MARGIN + kicker_height + 0.05)
-    deck.text(slide, MARGIN, MARGIN, CONTENT_WIDTH, kicker_height, [kicker], name="Era")
-    y += 0.1
-    metrics = arch.metrics
-    bottom = SLIDE_HEIGHT - MARGIN
-    # Shrink the intro, then the numbers, until both fit; at the floor sizes every spec in the catalog does.
-    for title_pt, summary_pt, value_pt, label_pt in ((28, 22, 32, 20), (26, 20, 28, 20), (24, 20, 26, 18),
-                                                     (24, 18, 24, 18), (22, 18, 22, 18), (20, 18, 20, 18)):
-        intro = [Para((Run(_clean(arch.title), colors.text),), title_pt),
-                 Para((Run(_clean(arch.summary), colors.muted),), summary_pt, space_before=12)]
-        intro_height = _height(intro, CONTENT_WIDTH)
-        grid = _metric_grid(metrics, bottom - (y + intro_height + 0.35), value_pt, label_pt, colors)
+    top, bottom = 0.5, SLIDE_HEIGHT - BOTTOM
+    grid = None
+    for columns in _metric_columns(len(arch.metrics), side=True):
+        for value_pt, label_pt in _METRIC_LEVELS:
+            grid = _metric_grid(arch.metrics, value_pt, label_pt, colors, width=_RIGHT_WIDTH, columns=columns,
+                                room=bottom - top)
+            if grid is not None:
+                break
         if grid is not None:
             break
-    if grid is None:  # the summary takes the room: the numbers get their own slide
-        intro = [Para((Run(_clean(arch.title), colors.text),), 28),
-                 Para((Run(_clean(arch.summary), colors.muted),), 22, space_before=12)]
-        deck.text(slide, MARGIN, y, CONTENT_WIDTH, bottom - y, intro, name="Summary")
+    kicker = Para((Run(_when(arch), colors.accent, bold=True),), BODY_PT)
+
+    def intro_layout(width: float) -> tuple[Para, list[Para], float] | None:
+        name = deck.title_para(_clean(arch.name), 48, width)
+        for subtitle_pt, summary_pt in _INTRO_LEVELS:
+            intro = [Para((Run(_clean(arch.title), colors.text),), subtitle_pt),
+                     Para((Run(_clean(arch.summary), colors.muted),), summary_pt, space_before=10)]
+            # era, 0.05 in, name, 0.4 in with the accent rule, title and summary
+            height = _height([kicker], width) + 0.05 + _height([name], width) + 0.4 + _height(intro, width)
+            if height <= bottom - top:
+                return name, intro, height
+        return None
+
+    beside = intro_layout(_LEFT_WIDTH) if arch.metrics and grid is not None else None
+    width = _LEFT_WIDTH if beside is not None else CONTENT_WIDTH
+    layout = beside or intro_layout(CONTENT_WIDTH)
+    assert layout is not None  # at full width the longest name, title and summary the model allows fit
+    name, intro, height = layout
+    y = top + (bottom - top - height) / 2  # centred vertically
+    kicker_height = _height([kicker], width)
+    deck_slide, y = deck.slide(name.text, size=name.size, top=y + kicker_height + 0.05, width=width)
+    name_height = _height([name], width)
+    deck.text(deck_slide, (MARGIN, y - name_height - 0.05 - kicker_height, width, kicker_height), [kicker],
+              name="Era")
+    deck.card(deck_slide, (MARGIN, y + 0.12, 1.2, 0.06), colors.accent, name="Rule")
+    deck.text(deck_slide, (MARGIN, y + 0.4, width, _height(intro, width)), intro, name="Summary")
+    if not arch.metrics:
+        return True
+    if beside is None or grid is None:
         return False
-    deck.text(slide, MARGIN, y, CONTENT_WIDTH, intro_height, intro, name="Summary")
-    if metrics:
-        _draw_metrics(deck, slide, grid, bottom)
+    grid_height = sum(grid[1]) + _GAP * (len(grid[1]) - 1)
+    _draw_metrics(deck, deck_slide, grid, (MARGIN + _LEFT_WIDTH + _GUTTER, top + (bottom - top - grid_height) / 2,
+                                           _RIGHT_WIDTH))
     return True
 
 
 def _metrics_slide(deck: _Deck, arch: Architecture) -> None:
     """Key numbers on a slide of their own, when the title slide had no room for them."""
     slide, y = deck.slide("Key numbers")
-    bottom = SLIDE_HEIGHT - MARGIN
-    for value_pt, label_pt in ((32, 20), (28, 20), (24, 18), (20, 18)):
-        grid = _metric_grid(arch.metrics, bottom - y - 0.35, value_pt, label_pt, deck.palette)
+    top = y + 0.35
+    room = SLIDE_HEIGHT - BOTTOM - top
+    grid = None
+    for value_pt, label_pt in _METRIC_LEVELS:
+        for columns in _metric_columns(len(arch.metrics), side=False):
+            grid = _metric_grid(arch.metrics, value_pt, label_pt, deck.palette, width=CONTENT_WIDTH, columns=columns,
+                                room=room)
+            if grid is not None:
+                break
         if grid is not None:
             break
-    else:
-        grid = _metric_grid(arch.metrics, math.inf, 20, 18, deck.palette)
+    else:  # more numbers than a slide holds at a readable size: the smallest sizes, overflowing
+        grid = _metric_grid(arch.metrics, 20, 18, deck.palette, width=CONTENT_WIDTH, columns=4, room=math.inf)
     assert grid is not None
-    _draw_metrics(deck, slide, grid, bottom)
+    _draw_metrics(deck, slide, grid, (MARGIN, top, CONTENT_WIDTH))
 
 
-def _draw_metrics(deck: _Deck, slide: Slide, grid: tuple[int, float, list[list[Para]]], bottom: float) -> None:
-    colors = deck.palette
-    columns, cell_height, cells = grid
-    gap = 0.2
-    cell_width = (CONTENT_WIDTH - gap * (columns - 1)) / columns
-    top = bottom - (cell_height * math.ceil(len(cells) / columns) + gap * (math.ceil(len(cells) / columns) - 1))
-    deck.rule(slide, MARGIN, top - 0.2, 1.2, 0.06, colors.accent)
+def _draw_metrics(deck: _Deck, slide: Slide, grid: Grid, at: tuple[float, float, float]) -> None:
+    """The key numbers as cards, from `at` = (left, top, width)."""
+    left, top, width = at
+    columns, row_heights, cells = grid
+    card_width = (width - _GAP * (columns - 1)) / columns
     for index, paras in enumerate(cells):
         row, column = divmod(index, columns)
-        left = MARGIN + column * (cell_width + gap)
-        cell_top = top + row * (cell_height + gap)
-        deck.rule(slide, left, cell_top, cell_width, cell_height, colors.card)
-        pad = 0.15
-        deck.text(slide, left + pad, cell_top + pad, cell_width - 2 * pad, cell_height - 2 * pad, paras,
+        x = left + column * (card_width + _GAP)
+        y = top + sum(row_heights[:row]) + row * _GAP
+        deck.card(slide, (x, y, card_width, row_heights[row]), deck.palette.card, name=f"Metric card {index + 1}")
+        deck.text(slide, (x + _PAD, y + _PAD, card_width - 2 * _PAD, row_heights[row] - 2 * _PAD), paras,
                   name=f"Metric {index + 1}")
 
 
-def _metric_grid(metrics: Sequence, room: float, value_pt: float, label_pt: float, colors: Palette
-                 ) -> tuple[int, float, list[list[Para]]] | None:
-    """Columns, cell height and paragraphs of the key-number cards, or None if they need more than `room`."""
-    if not metrics:
-        return 1, 0.0, []
-    count = len(metrics)
-    columns = count if count <= 3 else (2 if count == 4 else 3 if count in (5, 6, 9) else 4)
-    rows = math.ceil(count / columns)
-    gap, pad = 0.2, 0.15
-    inner = (CONTENT_WIDTH - gap * (columns - 1)) / columns - 2 * pad
+def _metric_columns(count: int, *, side: bool) -> tuple[int, ...]:
+    """Column counts to try for `count` cards, best-looking first: beside the introduction, or full width."""
+    if side:
+        return (1,) if count <= 3 else (2,) if count <= 8 else (3,)
+    if count <= 3:
+        return (max(count, 1),)
+    return {4: (2, 4), 5: (3, 2), 6: (3, 2), 7: (4, 3), 8: (4, 3)}.get(count, (3, 4))
+
+
+def _metric_grid(metrics: Sequence[Metric], value_pt: float, label_pt: float, colors: Palette, *, width: float,
+                 columns: int, room: float) -> Grid | None:
+    """The key-number cards in `columns` columns `width` wide, or None if they need more height than `room`."""
     cells = [[Para((Run(_clean(m.value), colors.accent, bold=True),), value_pt),
-              Para((Run(_clean(m.label), colors.text),), label_pt, space_before=4),
-              Para((Run(f"in {m.year}", colors.muted),), MIN_BODY_PT, space_before=2)] for m in metrics]
-    cell_height = max(_height(paras, inner) for paras in cells) + 2 * pad
-    if rows * cell_height + (rows - 1) * gap > room:
+              Para((Run(_clean(m.label), colors.text), Run(f" ({m.year})", colors.muted)), label_pt, space_before=4)]
+             for m in metrics]
+    if not cells:
+        return 1, [], []
+    inner = (width - _GAP * (columns - 1)) / columns - 2 * _PAD
+    heights = [_height(paras, inner) + 2 * _PAD for paras in cells]
+    rows = [max(heights[i:i + columns]) for i in range(0, len(heights), columns)]
+    if sum(rows) + _GAP * (len(rows) - 1) > room:
         return None
-    return columns, cell_height, cells
+    return columns, rows, cells
 
 
 def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, number: int) -> None:
@@ -387,21 +478,21 @@ def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, numb
     caption = Para((Run(_shorten(caption_text, MIN_BODY_PT, CONTENT_WIDTH, 2), colors.muted),), MIN_BODY_PT,
                    align=PP_ALIGN.CENTER)
     caption_height = _height([caption], CONTENT_WIDTH)
-    caption_top = SLIDE_HEIGHT - MARGIN + 0.15 - caption_height
-    deck.text(slide, MARGIN, caption_top, CONTENT_WIDTH, caption_height, [caption], name="Caption")
+    caption_top = SLIDE_HEIGHT - 0.4 - caption_height
+    deck.text(slide, (MARGIN, caption_top, CONTENT_WIDTH, caption_height), [caption], name="Caption")
     # The picture: as large as the room between title and caption allows, its aspect ratio kept, centred.
-    area_top, area_bottom = y + 0.2, caption_top - 0.2
-    area_width, area_height = CONTENT_WIDTH, area_bottom - area_top
+    side = 0.4
+    area_left, area_top = side, y + 0.15
+    area_width, area_height = SLIDE_WIDTH - 2 * side, caption_top - 0.15 - area_top
     with Image.open(picture) as image:
         pixels_wide, pixels_high = image.size
     scale = min(area_width / pixels_wide, area_height / pixels_high)
     width, height = pixels_wide * scale, pixels_high * scale
-    left = MARGIN + (area_width - width) / 2
-    top = area_top + (area_height - height) / 2
-    shape = slide.shapes.add_picture(str(picture), Inches(left), Inches(top), Inches(width), Inches(height))
+    shape = slide.shapes.add_picture(str(picture), Inches(area_left + (area_width - width) / 2),
+                                     Inches(area_top + (area_height - height) / 2), Inches(width), Inches(height))
     shape.name = f"Diagram: {_clean(view.title)}"[:250]
-    # Speaker notes: the view's summary, then the numbered request flow.
-    lines = [f"{arch.name}, view {number} of {len(arch.views)}: {_clean(view.title)}"]
+    # Speaker notes: where we are, the view's summary, then the numbered request flow.
+    lines = [f"{_clean(arch.name)}, view {number} of {len(arch.views)}: {_clean(view.title)}"]
     if view.summary:
         lines.append(_clean(view.summary))
     if view.flow:
@@ -411,12 +502,9 @@ def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, numb
 
 
 def _paginate(heights: Sequence[float], room: float) -> list[list[int]]:
-    """Split items into the fewest pages that hold them, as evenly as possible (items stay in order)."""
-    count = len(heights)
-    if count == 0:
-        return []
+    """Split items, in order, into the fewest columns of at most `room`, then balance them."""
 
-    def pages_for(limit: float) -> list[list[int]] | None:
+    def pages_for(limit: float) -> list[list[int]]:
         pages: list[list[int]] = [[]]
         used = 0.0
         for index, height in enumerate(heights):
@@ -427,69 +515,74 @@ def _paginate(heights: Sequence[float], room: float) -> list[list[int]]:
             used += height
         return pages
 
-    fewest = pages_for(room)
-    assert fewest is not None
-    # Lower the page limit while the page count stays the same, to balance the pages.
+    if not heights:
+        return []
+    best = pages_for(room)
     low, high = max(heights), room
-    best = fewest
-    for _ in range(30):
+    for _ in range(30):  # the smallest column height that needs no more slides
         middle = (low + high) / 2
         candidate = pages_for(middle)
-        if candidate is not None and len(candidate) <= len(fewest):
+        if len(candidate) <= len(best):
             best, high = candidate, middle
         else:
             low = middle
     return best
 
 
-def _numbered_pages(deck: _Deck, title: str, blocks: Sequence[list[Para]], room_top: float) -> None:
-    """Slides titled `title` (then 'title (2/3)'...) holding `blocks`, each block kept on one slide."""
-    room = SLIDE_HEIGHT - MARGIN - room_top
-    heights = [_height(block, CONTENT_WIDTH) + block[0].space_before / 72 for block in blocks]
-    pages = _paginate(heights, room)
-    for page_number, indexes in enumerate(pages, start=1):
-        heading = title if len(pages) == 1 else f"{title} ({page_number}/{len(pages)})"
-        slide, y = deck.slide(heading)
-        paras = [para for index in indexes for para in blocks[index]]
-        height = _height(paras, CONTENT_WIDTH)
-        deck.text(slide, MARGIN, y + 0.25, CONTENT_WIDTH, max(height, SLIDE_HEIGHT - MARGIN - y - 0.25), paras,
-                  name=title)
+def _stacked_slides(deck: _Deck, title: str, blocks: Sequence[list[Para]], *, max_columns: int = 1,
+                    gap: float = 0.22) -> None:
+    """Slides titled `title` ('title (1/2)'... when there are several), each block in its own text box.
 
-
-def _content_top(deck: _Deck, title: str) -> float:
-    para = Para((Run(title, deck.palette.text, bold=True),), TITLE_PT)
-    return TITLE_TOP + _height([para], CONTENT_WIDTH) + 0.25
+    Blocks go down one full-width column; with `max_columns` 2, blocks that do not fit on one slide that way
+    go down two columns instead, which holds more short blocks (the sources) on each slide.
+    """
+    column_gap = 0.5
+    content_top = TITLE_TOP + _height([deck.title_para(f"{title} (1/2)")], CONTENT_WIDTH) + 0.3
+    room = SLIDE_HEIGHT - BOTTOM - content_top + gap
+    for columns in range(1, max_columns + 1):
+        width = (CONTENT_WIDTH - column_gap * (columns - 1)) / columns
+        heights = [_height(paras, width) for paras in blocks]
+        stacks = _paginate([h + gap for h in heights], room)
+        if len(stacks) <= columns:
+            break
+    pages = [stacks[i:i + columns] for i in range(0, len(stacks), columns)]
+    for page_number, page in enumerate(pages, start=1):
+        slide, _ = deck.slide(title if len(pages) == 1 else f"{title} ({page_number}/{len(pages)})")
+        # A column alone on the last slide takes the whole width (its blocks only get shorter).
+        page_width = width if len(page) > 1 else CONTENT_WIDTH
+        for column, indexes in enumerate(page):
+            x, y = MARGIN + column * (page_width + column_gap), content_top
+            for index in indexes:
+                height = _height(blocks[index], page_width)
+                deck.text(slide, (x, y, page_width, height), blocks[index], name=f"{title} {index + 1}")
+                y += height + gap
 
 
 def _lesson_slides(deck: _Deck, lessons: Sequence[Lesson]) -> None:
     colors = deck.palette
-    if not lessons:
-        return
-    room_top = _content_top(deck, "Lessons (1/2)")
-    room = SLIDE_HEIGHT - MARGIN - room_top
+    room = SLIDE_HEIGHT - BOTTOM - (TITLE_TOP + _height([deck.title_para("Lessons (1/2)")], CONTENT_WIDTH) + 0.3)
     blocks: list[list[Para]] = []
     for number, lesson in enumerate(lessons, start=1):
-        title = Run(f"{number}. {_clean(lesson.title)}", colors.text, bold=True)
+        title = Para((Run(f"{number}. {_clean(lesson.title)}", colors.text, bold=True),), 24)
         body = _clean(lesson.body)
-        # A lesson longer than a whole slide at body size is set smaller rather than cut.
         size = float(MIN_BODY_PT)
-        block = [Para((title,), 22, space_before=18), Para((Run(body, colors.muted),), size, space_before=4)]
-        while _height(block, CONTENT_WIDTH) > room and size > 12:
+        # A lesson longer than a whole slide at body size is set smaller rather than cut.
+        while _height([title, Para((Run(body, colors.text),), size, space_before=6)], CONTENT_WIDTH) > room and (
+                size > 12):
             size -= 1
-            block[1] = Para((Run(body, colors.muted),), size, space_before=4)
-        blocks.append(block)
-    _numbered_pages(deck, "Lessons", blocks, room_top)
+        blocks.append([title, Para((Run(body, colors.text),), size, space_before=6)])
+    _stacked_slides(deck, "Lessons", blocks)
 
 
 def _source_slides(deck: _Deck, sources: Sequence[Source]) -> None:
     colors = deck.palette
-    room_top = _content_top(deck, "Sources (1/2)")
     blocks: list[list[Para]] = []
     for number, source in enumerate(sources, start=1):
         link = source.url if urlsplit(source.url).scheme in ("http", "https") else None
         blocks.append([
             Para((Run(f"{number}. ", colors.muted, bold=True), Run(_clean(source.title), colors.text, bold=True),
-                  Run(f" ({source.year}, {source.kind})", colors.muted)), BODY_PT, space_before=14),
-            Para((Run(source.url, colors.link, link=link),), MIN_BODY_PT, space_before=2),
+                  Run(f"  ({source.year}, {source.kind})", colors.muted)), MIN_BODY_PT),
+            # The address without its scheme, which saves a line on many; the link keeps all of it.
+            Para((Run(source.url.split("://", 1)[-1], colors.link, link=link),), MIN_BODY_PT, space_before=2),
         ])
-    _numbered_pages(deck, "Sources", blocks, room_top)
+    _stacked_slides(deck, "Sources", blocks, max_columns=2, gap=0.16)

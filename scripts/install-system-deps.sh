@@ -11,6 +11,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-impress"
   command -v pdfinfo >/dev/null 2>&1 || missing="$missing poppler-utils"
+  [ -d /usr/share/fonts/truetype/liberation2 ] || missing="$missing fonts-liberation2"
 fi
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 if command -v fc-list >/dev/null 2>&1; then

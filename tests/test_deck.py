@@ -1,0 +1,272 @@
+"""deck.py: decks built from real renders, read back with python-pptx, and opened in headless LibreOffice."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu, Inches
+
+from render.build import diagram_path, load_catalog, plan, run_jobs
+from render.deck import build_deck, deck_path
+from render.diagnostics import errors
+from render.discover import Project
+from render.validate import Spec
+from tests.conftest import REPO
+
+# twitter-2013 has three views; dropbox-2016 six long lessons and eight sources.
+SPEC_IDS = ("twitter-2013", "dropbox-2016")
+THEMES = ("light", "dark")
+CASES = [(spec_id, theme) for spec_id in SPEC_IDS for theme in THEMES]
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+MAKE_TEST = "`make test` installs it (Debian packages libreoffice-impress and poppler-utils)"
+
+
+def clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def specs() -> dict[str, Spec]:
+    project = Project(REPO)
+    found, problems = load_catalog(project, [project.architectures / f"{spec_id}.yaml" for spec_id in SPEC_IDS])
+    assert errors(problems) == []
+    return {spec.id: spec for spec in found}
+
+
+@pytest.fixture(scope="module")
+def images(specs: dict[str, Spec], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("images")
+    _, failures = run_jobs(plan(list(specs.values()), themes=THEMES, formats=("png",)), out)
+    assert failures == []
+    return out
+
+
+@pytest.fixture(scope="module")
+def decks(specs: dict[str, Spec], images: Path, tmp_path_factory: pytest.TempPathFactory
+          ) -> dict[tuple[str, str], Path]:
+    out = tmp_path_factory.mktemp("decks")
+    return {(spec_id, theme): build_deck(specs[spec_id], images, deck_path(out, spec_id, theme), theme=theme)
+            for spec_id, theme in CASES}
+
+
+def title_of(slide) -> str:
+    return slide.shapes.title.text_frame.text
+
+
+def texts(slide) -> list[str]:
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def runs(slide):
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    yield shape, run
+
+
+def sections(prs, spec: Spec) -> dict[str, list]:
+    """The deck's slides by role, checking that the roles come in the expected order."""
+    slides = list(prs.slides)
+    views = len(spec.arch.views)
+    lessons = [s for s in slides if re.fullmatch(r"Lessons( \(\d+/\d+\))?", title_of(s))]
+    sources = [s for s in slides if re.fullmatch(r"Sources( \(\d+/\d+\))?", title_of(s))]
+    return {"title": slides[:1], "views": slides[1:1 + views], "lessons": lessons, "sources": sources,
+            "all": slides}
+
+
+def test_deck_path_is_stable():
+    assert deck_path(Path("output"), "twitter-2013", "dark") == Path("output/decks/twitter-2013-dark.pptx")
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_slides_come_in_order(decks, specs, spec_id: str, theme: str):
+    spec = specs[spec_id]
+    prs = Presentation(str(decks[spec_id, theme]))
+    assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H)
+    parts = sections(prs, spec)
+    lesson_slides, source_slides = len(parts["lessons"]), len(parts["sources"])
+    assert len(parts["all"]) == 1 + len(spec.arch.views) + lesson_slides + source_slides
+    assert [title_of(s) for s in parts["views"]] == [v.title for v in spec.arch.views]
+    assert parts["all"][1 + len(spec.arch.views):] == parts["lessons"] + parts["sources"]
+    assert source_slides >= 1  # one, or two for many long ones (how many depends on the installed font's widths)
+    if spec_id == "dropbox-2016":  # six lessons of 300 to 750 characters do not fit on one slide at 18 pt
+        assert lesson_slides >= 2
+        assert [title_of(s) for s in parts["lessons"]] == [f"Lessons ({n}/{lesson_slides})"
+                                                          for n in range(1, lesson_slides + 1)]
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_title_slide_has_the_name_and_key_numbers(decks, specs, spec_id: str, theme: str):
+    arch = specs[spec_id].arch
+    slide = Presentation(str(decks[spec_id, theme])).slides[0]
+    assert title_of(slide) == arch.name
+    text = "\n".join(texts(slide))
+    for expected in (arch.era or str(arch.year), arch.title, clean(arch.summary)):
+        assert expected in text
+    for metric in arch.metrics:
+        assert metric.value in text
+        assert f"{metric.label} ({metric.year})" in text
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_view_slides_fit_the_diagram_and_keep_its_shape(decks, specs, images, spec_id: str, theme: str):
+    spec = specs[spec_id]
+    parts = sections(Presentation(str(decks[spec_id, theme])), spec)
+    for slide, view in zip(parts["views"], spec.arch.views, strict=True):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        picture = pictures[0]
+        png = diagram_path(images, spec.id, view.id, theme, "png")
+        assert picture.image.blob == png.read_bytes()  # the theme's own render
+        assert picture.left >= 0 and picture.left + picture.width <= SLIDE_W
+        assert picture.top >= 0 and picture.top + picture.height <= SLIDE_H
+        title = slide.shapes.title
+        assert picture.top >= title.top + title.height  # below the title, not over it
+        assert abs(picture.left + picture.width / 2 - SLIDE_W / 2) <= Emu(Inches(0.01))  # centred
+        with Image.open(png) as image:
+            expected = image.width / image.height
+        assert abs(picture.width / picture.height - expected) / expected < 0.01
+        caption = next(s for s in slide.shapes if s.name == "Caption")
+        assert caption.text_frame.text.strip()
+        assert caption.top >= picture.top + picture.height
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_notes_number_the_request_flow(decks, specs, spec_id: str, theme: str):
+    spec = specs[spec_id]
+    parts = sections(Presentation(str(decks[spec_id, theme])), spec)
+    for slide, view in zip(parts["views"], spec.arch.views, strict=True):
+        assert slide.has_notes_slide
+        lines = slide.notes_slide.notes_text_frame.text.splitlines()
+        numbered = [line for line in lines if re.match(r"\d+\. ", line)]
+        assert view.flow
+        assert numbered == [f"{n}. {clean(step.text)}" for n, step in enumerate(view.flow, start=1)]
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_every_lesson_appears_once_in_order(decks, specs, spec_id: str, theme: str):
+    spec = specs[spec_id]
+    parts = sections(Presentation(str(decks[spec_id, theme])), spec)
+    text = "\n".join(t for slide in parts["lessons"] for t in texts(slide))
+    positions = []
+    for number, lesson in enumerate(spec.arch.lessons, start=1):
+        assert text.count(clean(lesson.body)) == 1
+        positions.append(text.index(f"{number}. {clean(lesson.title)}"))
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_sources_are_numbered_with_their_links(decks, specs, spec_id: str, theme: str):
+    spec = specs[spec_id]
+    parts = sections(Presentation(str(decks[spec_id, theme])), spec)
+    links = [run.hyperlink.address for slide in parts["sources"] for _, run in runs(slide) if run.hyperlink.address]
+    assert links == [source.url for source in spec.arch.sources]
+    text = "\n".join(t for slide in parts["sources"] for t in texts(slide))
+    for number, source in enumerate(spec.arch.sources, start=1):
+        assert f"{number}. {clean(source.title)}  ({source.year}, {source.kind})" in text
+        assert source.url.split("://", 1)[1] in text  # shown without its scheme
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_text_is_large_enough_for_a_room_and_on_the_slide(decks, specs, spec_id: str, theme: str):
+    prs = Presentation(str(decks[spec_id, theme]))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.left + shape.width <= SLIDE_W, shape.name
+            assert shape.top >= 0 and shape.top + shape.height <= SLIDE_H, shape.name
+        for shape, run in runs(slide):
+            if not run.text.strip():
+                continue
+            minimum = 32 if shape == slide.shapes.title else 18
+            assert run.font.size is not None and run.font.size.pt >= minimum, (title_of(slide), run.text[:40])
+
+
+def luminance(rgb) -> float:
+    return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_theme_colours(decks, spec_id: str, theme: str):
+    prs = Presentation(str(decks[spec_id, theme]))
+    dark = theme == "dark"
+    for slide in prs.slides:
+        background = luminance(slide.background.fill.fore_color.rgb)
+        assert background < 0.15 if dark else background > 0.95
+        for _, run in runs(slide):  # the metric cards' fill is close to the background
+            if not run.text.strip():
+                continue
+            text = luminance(run.font.color.rgb)
+            assert abs(text - background) > 0.45, (theme, run.text[:40])
+
+
+def test_build_replaces_the_deck_atomically(specs, images, tmp_path: Path):
+    spec = specs["twitter-2013"]
+    out = deck_path(tmp_path, spec.id, "light")
+    out.parent.mkdir(parents=True)
+    out.write_bytes(b"old deck")
+    assert build_deck(spec, images, out) == out
+    assert len(Presentation(str(out)).slides) > 1
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    # A failure (here: a view not rendered) leaves the previous deck and no temporary file.
+    previous = out.read_bytes()
+    with pytest.raises(FileNotFoundError, match="overview"):
+        build_deck(spec, tmp_path / "no-renders", out)
+    with pytest.raises(ValueError, match="theme"):
+        build_deck(spec, images, out, theme="sepia")
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
+def pdf_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every word LibreOffice drew, page by page, as (x0, y0, x1, y1, text) in points."""
+    layout = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True,
+                            timeout=60).stdout
+    pages = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", layout, re.S):
+        pages.append([(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in
+                      re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                                 page)])
+    return pages
+
+
+def test_decks_open_in_libreoffice(decks, tmp_path: Path):
+    """Headless LibreOffice converts every deck to PDF: one page per slide, no text outside its box."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail(f"LibreOffice (soffice) is not installed; {MAKE_TEST}")
+    for tool in ("pdfinfo", "pdftotext"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} (poppler-utils) is not installed; {MAKE_TEST}")
+    out = tmp_path / "pdf"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                             "--convert-to", "pdf", "--outdir", str(out), *map(str, decks.values())],
+                            check=False, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    for deck in decks.values():
+        pdf = out / f"{deck.stem}.pdf"
+        assert pdf.is_file(), f"LibreOffice wrote no PDF for {deck.name}: {result.stdout} {result.stderr}"
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
+        prs = Presentation(str(deck))
+        slides = list(prs.slides)
+        assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == len(slides)
+        size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+        assert abs(float(size.group(1)) / float(size.group(2)) - 16 / 9) < 0.01
+        for number, (slide, words) in enumerate(zip(slides, pdf_words(pdf), strict=True), start=1):
+            boxes = [(s.left / 12700, s.top / 12700, (s.left + s.width) / 12700, (s.top + s.height) / 12700)
+                     for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()]
+            assert words, f"{deck.name} page {number} has no text"
+            for x0, y0, x1, y1, word in words:
+                # pdftotext's word boxes span the font's whole ascent and descent, taller than a line:
+                # a word belongs to a box when it is inside it across and its middle is inside it down.
+                assert any(x0 >= bx0 - 2 and x1 <= bx1 + 2 and by0 <= (y0 + y1) / 2 <= by1
+                           and y1 <= by1 + 0.3 * (y1 - y0)
+                           for bx0, by0, bx1, by1 in boxes), f"{deck.name} page {number}: '{word}' outside its box"
