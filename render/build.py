@@ -105,7 +105,15 @@ def renderer_fingerprint() -> str:
 
     here = Path(__file__).parent
     code = b"".join((here / name).read_bytes() for name in ("graph.py", "draw.py", "slides.py"))
-    return digest(__version__, getattr(diagrams, "__version__", "0.25.1"), graphviz_version(), code)
+    return digest(__version__, getattr(diagrams, "__version__", "0.25.1"), graphviz_version(), code,
+                  *tool_versions())
+
+
+def tool_versions() -> list[str]:
+    """The libraries that write image bytes: a new release may draw or compress differently."""
+    from importlib.metadata import version
+
+    return [f"{name} {version(name)}" for name in ("pypdfium2", "deflate", "cairosvg")]
 
 
 def render_job(job: Job, out: Path, cache: Cache | None = None, fingerprint: str = "") -> list[Path]:
@@ -125,7 +133,7 @@ def render_job(job: Job, out: Path, cache: Cache | None = None, fingerprint: str
     named = {t.format: t.path for t in targets}
     if cache is not None and cache.fetch(key, named):
         return [t.path for t in targets]
-    render(source, targets)
+    render(source, targets, transparent=THEMES[job.theme].background == "transparent")
     if cache is not None:
         cache.store(key, named)
     return [t.path for t in targets]

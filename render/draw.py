@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,49 +45,36 @@ def graphviz_version() -> str:
 
 @dataclass(frozen=True)
 class Target:
-    format: str  # png, svg, pdf, or "thumb": a small PNG made from the PNG of the same run
+    format: str  # png, svg, pdf, or "thumb": a small PNG for index cards, drawn from the same run
     path: Path
 
 
 THUMB_WIDTH = 480
 
 
-def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
-    """A small PNG for index cards, so a page of cards never loads full diagrams."""
-    import io
+def render(dot_source: str, targets: list[Target], *, timeout: float | None = None,
+           transparent: bool = False) -> None:
+    """Lay out `dot_source` once and write every target atomically.
 
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        image.load()
-        height = max(1, round(image.height * width / image.width))
-        small = image.convert("RGB").resize((width, height), Image.LANCZOS, reducing_gap=3.0)
-    buffer = io.BytesIO()
-    small.save(buffer, format="PNG", compress_level=9)
-    return buffer.getvalue()
-
-
-def render(dot_source: str, targets: list[Target], *, timeout: float | None = None) -> None:
-    """Lay out `dot_source` once and write every target atomically."""
+    `dot` writes the SVG and the PDF. PNGs are drawn from that PDF with
+    PDFium and encoded here: Graphviz's own PNG writer (cairo through libpng,
+    trying every row filter) costs more than the layout and both vector
+    formats together, and its files are larger. `transparent` keeps the
+    PNGs' alpha channel, for a graph drawn without a background.
+    """
     if not targets:
         return
     timeout = DOT_TIMEOUT_SECONDS if timeout is None else timeout
     for target in targets:
         target.path.parent.mkdir(parents=True, exist_ok=True)
-    thumbs = [t for t in targets if t.format == "thumb"]
-    targets = [t for t in targets if t.format != "thumb"]
-    if thumbs and not any(t.format == "png" for t in targets):
-        raise DrawError("a thumbnail needs the PNG of the same run")
+    rasters = [t for t in targets if t.format in ("png", "thumb")]
+    vectors = {t.format for t in targets if t.format in ("svg", "pdf")}
+    if rasters:
+        vectors.add("pdf")
     with tempfile.TemporaryDirectory(prefix="archcat-", dir=targets[0].path.parent) as tmp:
         command = [dot_binary()]
-        staged: list[tuple[Target, Path]] = []
-        for target in targets:
-            out = Path(tmp) / f"out.{target.format}"
-            fmt = {"png": "png:cairo", "pdf": "pdf:cairo", "svg": "svg"}[target.format]
-            command += [f"-T{fmt}", f"-o{out}"]
-            staged.append((target, out))
-        if any(t.format == "png" for t in targets):
-            command.append(f"-Gdpi={PNG_DPI}")
+        for fmt in sorted(vectors):
+            command += [f"-T{fmt}:cairo" if fmt == "pdf" else f"-T{fmt}", f"-o{Path(tmp) / ('out.' + fmt)}"]
         env = dict(os.environ, SOURCE_DATE_EPOCH="0")
         try:
             result = subprocess.run(command, input=dot_source.encode("utf-8"), capture_output=True,
@@ -96,19 +84,98 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
         if result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
             raise DrawError("Graphviz failed: " + (message[-1] if message else f"exit code {result.returncode}"))
-        for target, out in staged:
-            if target.format == "svg":
-                out.write_bytes(natural_size(embed_icons(out.read_bytes())))
-            elif target.format == "png":
-                raw = out.read_bytes()
-                for thumb in thumbs:
-                    thumb.path.parent.mkdir(parents=True, exist_ok=True)
-                    (Path(tmp) / "thumb.png").write_bytes(thumbnail(raw))
-                    os.replace(Path(tmp) / "thumb.png", thumb.path)
-                out.write_bytes(optimize_png(raw))
-            elif target.format == "pdf":
-                out.write_bytes(pin_pdf_dates(out.read_bytes()))
-            os.replace(out, target.path)
+        files: dict[str, bytes] = {}
+        if "svg" in vectors:
+            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes())
+        if "pdf" in vectors:
+            files["pdf"] = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes())
+        if rasters:
+            sizes = [("scale", PNG_DPI / 72) if t.format == "png" else ("width", THUMB_WIDTH) for t in rasters]
+            drawn = rasterize(files["pdf"], sizes, transparent=transparent)
+            for target, raster in zip(rasters, drawn, strict=True):
+                files[target.format] = encode_png(raster, dpi=PNG_DPI if target.format == "png" else None)
+        for target in targets:
+            staged = Path(tmp) / f"final.{target.format}"
+            staged.write_bytes(files[target.format])
+            os.replace(staged, target.path)
+
+
+@dataclass(frozen=True)
+class Raster:
+    mode: str  # "RGB", or "RGBA" for a transparent background
+    width: int
+    height: int
+    rows: bytes  # PNG scanlines, each led by filter byte 0 (none)
+
+
+# PDFium keeps global state and must never be entered by two threads at once.
+_PDFIUM = threading.Lock()
+
+# Like Graphviz's own PNG writer, draw a very large graph smaller rather than
+# allocate an image no viewer opens: at most this many pixels, and this many a side.
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 32_000
+
+
+def rasterize(pdf: bytes, sizes: list[tuple[str, float]], *, transparent: bool = False) -> list[Raster]:
+    """Draw the first page of `pdf` once per size: ("scale", pixels per point) or ("width", pixels).
+
+    Raises DrawError when PDFium cannot read the page or allocate the image.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        with _PDFIUM:
+            # Every PDFium object is closed here, under the lock, never left to the garbage collector.
+            document = pdfium.PdfDocument(pdf)
+            try:
+                page = document[0]
+                try:
+                    return [_draw(page, unit, amount, transparent) for unit, amount in sizes]
+                finally:
+                    page.close()
+            finally:
+                document.close()
+    except (pdfium.PdfiumError, MemoryError) as exc:
+        raise DrawError(f"the PNG could not be drawn: {exc}") from exc
+
+
+def _draw(page, unit: str, amount: float, transparent: bool) -> Raster:
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    scale = amount / width if unit == "width" else amount
+    scale = min(scale, (MAX_PIXELS / (width * height)) ** 0.5, MAX_SIDE / max(width, height))
+    bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=False,
+                         force_bitmap_format=pdfium_c.FPDFBitmap_BGRA if transparent else pdfium_c.FPDFBitmap_BGR,
+                         fill_color=(0, 0, 0, 0) if transparent else (255, 255, 255, 255))
+    try:
+        mode, channels = ("RGBA", 4) if transparent else ("RGB", 3)
+        pixels = memoryview(bitmap.buffer).cast("B")
+        stride, length = bitmap.stride, bitmap.width * channels
+        rows = b"".join(b"\0" + pixels[y * stride:y * stride + length] for y in range(bitmap.height))
+        return Raster(mode, bitmap.width, bitmap.height, rows)
+    finally:
+        bitmap.close()
+
+
+def encode_png(raster: Raster, *, dpi: int | None = None) -> bytes:
+    """A compact PNG: diagrams are mostly flat colour, where unfiltered rows deflate best
+    (smaller than any row filter or adaptive filtering, at a fraction of the time)."""
+    import zlib
+
+    import deflate
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    colour = 2 if raster.mode == "RGB" else 6
+    header = raster.width.to_bytes(4, "big") + raster.height.to_bytes(4, "big") + bytes([8, colour, 0, 0, 0])
+    parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header)]
+    if dpi is not None:  # pixels per metre, so slide and document tools place the image at its real size
+        parts.append(chunk(b"pHYs", round(dpi / 0.0254).to_bytes(4, "big") * 2 + b"\x01"))
+    parts += [chunk(b"IDAT", deflate.zlib_compress(raster.rows, 6)), chunk(b"IEND", b"")]
+    return b"".join(parts)
 
 
 _IMAGE = re.compile(rb'<image xlink:href="([^"]+)" width="([^"]+)" height="([^"]+)"'
@@ -157,34 +224,6 @@ def pin_pdf_dates(pdf: bytes) -> bytes:
     """Replace cairo's wall-clock dates (it ignores SOURCE_DATE_EPOCH) with a fixed one of the same length,
     so cross-reference offsets stay valid and the same input gives the same bytes."""
     return _PDF_DATE.sub(rb"\g<1>19700101000000", pdf)
-
-
-def optimize_png(data: bytes) -> bytes:
-    """Recompress losslessly: diagrams are mostly flat colour, where unfiltered rows deflate best."""
-    import oxipng
-
-    return oxipng.optimize_from_memory(data, level=0, filter=[oxipng.RowFilter.NoOp],
-                                       deflate=oxipng.Deflaters.libdeflater(6), strip=oxipng.StripChunks.safe())
-
-
-_SVG_SIZE = re.compile(
-    rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"(\s+)viewBox="([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+)"')
-_GRAPH_SCALE = re.compile(rb'(<g id="graph0" class="graph" transform=")scale\([0-9.]+ [0-9.]+\)')
-
-
-def natural_size(svg: bytes) -> bytes:
-    """Undo the PNG's -Gdpi in the SVG written by the same dot run.
-
-    Graphviz scales the SVG's declared size and its top group by dpi/72 but
-    leaves the viewBox at 72 dpi, so browsers would show only part of the
-    drawing. Resetting both gives exactly the SVG a plain `dot -Tsvg` writes.
-    """
-
-    def fix(match: re.Match[bytes]) -> bytes:
-        space, x, y, width, height = match.groups()
-        return b'<svg width="%spt" height="%spt"%sviewBox="%s %s %s %s"' % (width, height, space, x, y, width, height)
-
-    return _GRAPH_SCALE.sub(rb"\1scale(1 1)", _SVG_SIZE.sub(fix, svg, count=1), count=1)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

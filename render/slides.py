@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from render.draw import Target, optimize_png, pin_pdf_dates, render
+from render.draw import Target, encode_png, pin_pdf_dates, rasterize, render
 from render.graph import THEMES, build_dot
 from render.validate import Spec
 
@@ -23,6 +23,7 @@ MARGIN = 60
 PNG_SCALE = 2
 FONT_SCALE = 1.5
 SLIDE_THEMES = ("light", "dark", "transparent")
+SLIDE_INCHES = 40 / 3  # the width of a 16:9 slide in PowerPoint, Keynote and LibreOffice Impress
 
 
 @dataclass(frozen=True)
@@ -74,17 +75,20 @@ def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], pr
         diagram = Path(tmp) / "diagram.svg"
         render(source, [Target("svg", diagram)])
         slide = compose(diagram.read_bytes(), background, preset)
+        # The PNG is drawn from the PDF, as for every view (see draw.render).
+        pdf = cairosvg.svg2pdf(bytestring=slide) if any(t.format in ("png", "pdf") for t in targets) else b""
         for target in targets:
             target.path.parent.mkdir(parents=True, exist_ok=True)
             staged = Path(tmp) / f"slide.{target.format}"
             if target.format == "svg":
                 staged.write_bytes(slide)
             elif target.format == "png":
-                png = cairosvg.svg2png(bytestring=slide, output_width=preset.width * preset.png_scale,
-                                       output_height=preset.height * preset.png_scale)
-                staged.write_bytes(optimize_png(png))
+                width = preset.width * preset.png_scale
+                raster = rasterize(pdf, [("width", width)], transparent=background is None)[0]
+                # Its density makes slide tools place it at exactly the width of a slide.
+                staged.write_bytes(encode_png(raster, dpi=round(width / SLIDE_INCHES)))
             elif target.format == "pdf":
-                staged.write_bytes(pin_pdf_dates(cairosvg.svg2pdf(bytestring=slide)))
+                staged.write_bytes(pin_pdf_dates(pdf))
             else:
                 raise ValueError(f"no slide format {target.format!r}")
             os.replace(staged, target.path)

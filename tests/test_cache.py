@@ -11,7 +11,7 @@ from PIL import Image
 from render.build import build, load_catalog
 from render.cache import Cache
 from render.discover import Project
-from render.draw import dot_binary, optimize_png
+from render.draw import dot_binary, encode_png, rasterize
 from tests.conftest import VALID_SPEC, write_spec
 
 
@@ -95,19 +95,26 @@ def test_unused_entries_are_pruned(project: Project):
     assert len(list((project.root / ".archcat-cache").rglob("manifest.json"))) < count
 
 
-def test_png_optimisation_is_lossless_and_smaller(shop, tmp_path: Path):
+def test_png_encoding_is_lossless_and_smaller_than_graphviz(shop, tmp_path: Path):
     from render.graph import THEMES, build_dot
 
-    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
-    raw = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), capture_output=True,
-                         check=True).stdout
-    small = optimize_png(raw)
-    assert len(small) < len(raw)
-    (tmp_path / "raw.png").write_bytes(raw)
-    (tmp_path / "small.png").write_bytes(small)
-    with Image.open(tmp_path / "raw.png") as a, Image.open(tmp_path / "small.png") as b:
-        assert a.size == b.size
-        assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
+    source = build_dot(shop, shop.arch.views[0], THEMES["light"]).encode()
+    graphviz_png = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source, capture_output=True,
+                                  check=True).stdout
+    pdf = subprocess.run([dot_binary(), "-Tpdf:cairo"], input=source, capture_output=True, check=True).stdout
+    for transparent in (False, True):
+        raster = rasterize(pdf, [("scale", 2)], transparent=transparent)[0]
+        png = encode_png(raster, dpi=144)
+        if not transparent:
+            assert len(png) < len(graphviz_png)
+        (tmp_path / "ours.png").write_bytes(png)
+        with Image.open(tmp_path / "ours.png") as image:
+            image.load()
+            assert image.mode == raster.mode and image.size == (raster.width, raster.height)
+            channels = len(raster.mode)
+            rows = b"".join(b"\0" + image.tobytes()[y * raster.width * channels:(y + 1) * raster.width * channels]
+                            for y in range(raster.height))
+            assert rows == raster.rows
 
 
 def test_catalog_renders_the_same_with_and_without_cache(project: Project, tmp_path: Path):

@@ -97,3 +97,93 @@ def test_pdf_dates_are_pinned(shop: Spec, tmp_path: Path):
     pdf = render_all(shop, tmp_path / "out")["pdf"].read_bytes()
     assert b"/CreationDate (D:19700101000000" in pdf
     assert re.search(rb"/CreationDate \(D:20", pdf) is None
+
+
+def _pixels(path: Path):
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        return image.copy()
+
+
+def test_png_matches_what_graphviz_itself_draws(shop: Spec, tmp_path: Path):
+    """The PNG is drawn from dot's PDF, not by dot: it must show the same picture as dot's own PNG writer."""
+    import subprocess
+
+    from PIL import ImageChops, ImageStat
+
+    from render.draw import dot_binary
+
+    for theme in ("light", "dark"):
+        ours = _pixels(render_all(shop, tmp_path / "out", theme)["png"])
+        source = build_dot(shop, shop.arch.views[0], THEMES[theme])
+        reference_path = tmp_path / f"graphviz-{theme}.png"
+        subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144", f"-o{reference_path}"], input=source.encode(),
+                       check=True)
+        reference = _pixels(reference_path).convert("RGB")
+        assert ours.mode == "RGB"
+        assert abs(ours.width - reference.width) <= 1 and abs(ours.height - reference.height) <= 1
+        size = (min(ours.width, reference.width), min(ours.height, reference.height))
+        a, b = ours.crop((0, 0, *size)), reference.crop((0, 0, *size))
+        difference = ImageChops.difference(a, b).convert("L")
+        # Anti-aliasing differs by a few levels along edges; nothing may be missing or moved.
+        assert max(ImageStat.Stat(difference).mean) < 2.0, theme
+        assert sum(difference.point(lambda v: 255 if v > 128 else 0).histogram()[255:]) < size[0] * size[1] / 500
+        # A blank or wrong-theme image would still differ wildly from this.
+        assert ImageStat.Stat(a.convert("L")).mean[0] == pytest.approx(ImageStat.Stat(b.convert("L")).mean[0], abs=1)
+
+
+def test_png_is_compact_and_says_its_density(shop: Spec, tmp_path: Path):
+    import subprocess
+
+    from render.draw import dot_binary
+
+    png = render_all(shop, tmp_path / "out")["png"]
+    image = _pixels(png)
+    assert image.info["dpi"] == pytest.approx((144, 144), abs=0.01)
+    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    graphviz = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), check=True,
+                              capture_output=True).stdout
+    assert png.stat().st_size < len(graphviz)
+
+
+def test_transparent_background_keeps_its_alpha(shop: Spec, tmp_path: Path):
+    source = build_dot(shop, shop.arch.views[0], THEMES["transparent"])
+    render(source, [Target("png", tmp_path / "t.png"), Target("thumb", tmp_path / "thumb.png")], transparent=True)
+    for name in ("t.png", "thumb.png"):
+        image = _pixels(tmp_path / name)
+        assert image.mode == "RGBA"
+        assert image.getpixel((1, 1))[3] == 0  # the corner shows whatever is behind the image
+        assert image.getchannel("A").getextrema() == (0, 255)  # and the diagram itself is opaque
+
+
+def test_thumbnail_is_a_small_copy_of_the_png(shop: Spec, tmp_path: Path):
+    from PIL import ImageChops, ImageStat
+
+    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    render(source, [Target("png", tmp_path / "big.png"), Target("thumb", tmp_path / "thumb.png")])
+    big, thumb = _pixels(tmp_path / "big.png"), _pixels(tmp_path / "thumb.png")
+    assert thumb.width == 480
+    assert thumb.height == pytest.approx(big.height * 480 / big.width, abs=1)
+    shrunk = big.resize(thumb.size)
+    assert max(ImageStat.Stat(ImageChops.difference(shrunk, thumb)).mean) < 6
+
+
+def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
+    """PDFium is not thread-safe: renders from many threads at once must neither crash nor differ."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [build_dot(shop, view, THEMES[theme]) for view in shop.arch.views for theme in ("light", "dark")]
+    jobs = [(i % len(sources), i) for i in range(16)]
+
+    def draw(job: tuple[int, int]) -> bytes:
+        index, run = job
+        path = tmp_path / f"{run}.png"
+        render(sources[index], [Target("png", path), Target("thumb", tmp_path / f"{run}-thumb.png")])
+        return path.read_bytes() + (tmp_path / f"{run}-thumb.png").read_bytes()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(draw, jobs))
+    for (index, _run), data in zip(jobs, results, strict=True):
+        assert data == results[index]

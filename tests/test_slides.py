@@ -34,6 +34,8 @@ def test_png_is_a_16_9_slide_at_twice_the_density(slides: Path):
     for theme in ("light", "dark", "transparent"):
         with Image.open(path(slides, theme, "png")) as image:
             assert image.size == (2 * SLIDE_WIDTH, 2 * SLIDE_HEIGHT)
+            # Its stated density makes slide tools insert it exactly as wide as a 13.33-inch 16:9 slide.
+            assert image.width / image.info["dpi"][0] == pytest.approx(40 / 3, abs=0.01)
 
 
 def test_backgrounds(slides: Path):
