@@ -11,16 +11,17 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from render.cache import Cache, Stats, digest
 from render.diagnostics import BuildFailed, Diagnostic, display_path, errors
 from render.discover import Project, spec_files
-from render.validate import Spec, load_spec
-from render.vocab import load_vocabulary
+
+if TYPE_CHECKING:  # validation pulls in pydantic: loaded only when a build has work to do
+    from render.validate import Spec
 
 FORMATS = ("png", "svg", "pdf")
 CACHE_DIR = ".archcat-cache"
@@ -31,6 +32,9 @@ Progress = Callable[[int, int, str], None]  # (done, total, what)
 
 def load_catalog(project: Project, paths: list[Path] | None = None) -> tuple[list[Spec], list[Diagnostic]]:
     """Load and validate specs; return the valid ones and every problem found in any of them."""
+    from render.validate import load_spec
+    from render.vocab import load_vocabulary
+
     vocab = load_vocabulary()
     specs: list[Spec] = []
     problems: list[Diagnostic] = []
@@ -173,6 +177,8 @@ def _slide_job(job: Job, out: Path, cache: Cache | None, fingerprint: str) -> li
 def run_jobs(jobs: list[Job], out: Path, *, workers: int | None = None, progress: Progress | None = None,
              cache: Cache | None = None) -> tuple[list[Path], list[Diagnostic]]:
     """Render jobs in parallel (Graphviz does the work, so threads suffice)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from render.draw import DrawError
 
     written: list[Path] = []
@@ -285,19 +291,37 @@ MARKER = ".archcat-output"
 
 def input_stamp(project: Project, out: Path) -> str:
     """A digest of everything a build reads: specs, icons, templates, our code and data, tool versions."""
-    from importlib.metadata import version
-
     from render.draw import graphviz_version
-    from render.gallery import DEFAULT_TEMPLATES
 
-    templates = project.templates if (project.templates / "base.html").exists() else DEFAULT_TEMPLATES
-    parts: list[bytes | str] = [str(out), version("diagrams"), graphviz_version()]
+    templates = project.template_folder
+    parts: list[bytes | str] = [str(out), graphviz_version(), *installed_packages()]
     for folder in (project.architectures, project.icons, templates, Path(__file__).parent):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+DRAWING_PACKAGES = ("diagrams", "jinja2", "pypdfium2", "deflate", "cairosvg", "pptx")
+
+
+def installed_packages() -> list[str]:
+    """Name and version of every package installed beside the ones a build uses, from folder listings.
+
+    Any install or upgrade there changes this, which only costs a build that
+    finds its renders in the cache; reading each package's metadata would cost
+    a no-op build more than everything else it does.
+    """
+    from importlib.util import find_spec
+
+    folders = set()
+    for name in DRAWING_PACKAGES:
+        found = find_spec(name)
+        if found is not None and found.origin is not None:
+            folders.add(Path(found.origin).parent.parent)
+    return sorted(f"{folder}/{name}" for folder in folders for name in os.listdir(folder)
+                  if name.endswith(".dist-info"))
 
 
 def output_listing(out: Path) -> dict[str, list[int]]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# The gallery templates bundled with archcat, used unless a project brings its own.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
 
 @dataclass(frozen=True)
 class Project:
@@ -23,6 +26,11 @@ class Project:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+    @property
+    def template_folder(self) -> Path:
+        """The templates a build uses: the project's own when it has them, else the bundled ones."""
+        return self.templates if (self.templates / "base.html").exists() else DEFAULT_TEMPLATES
 
     @property
     def output(self) -> Path:

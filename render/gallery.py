@@ -21,7 +21,6 @@ from render.model import Node, View
 from render.validate import Spec
 from render.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 THEMES = ("light", "dark")
 FORMATS = ("png", "svg", "pdf")
 
@@ -219,7 +218,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     of every spec (names, technologies, patterns); the index, compare and the
     two glossary pages depend on every spec.
     """
-    templates = project.templates if (project.templates / "base.html").exists() else DEFAULT_TEMPLATES
+    templates = project.template_folder
     vocab = load_vocabulary()
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
     env = environment(templates)

@@ -465,7 +465,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def watched_folders(project: Project) -> list[Path]:
     """What a build reads that people edit: specs, icons, templates (the project's or the bundled) and vocabularies."""
-    from render.gallery import DEFAULT_TEMPLATES
+    from render.discover import DEFAULT_TEMPLATES
 
     data = Path(__file__).resolve().parent / "data"
     return [project.architectures, project.icons, project.templates, DEFAULT_TEMPLATES, data]

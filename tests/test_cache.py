@@ -154,3 +154,13 @@ def test_any_input_change_defeats_the_stamp(project: Project):
     (project.root / "icons").mkdir()
     (project.root / "icons" / "new.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert not build(project, workers=2).up_to_date
+
+
+def test_the_up_to_date_stamp_sees_the_installed_versions():
+    from importlib.metadata import version
+
+    from render.build import installed_packages
+
+    names = [name.rpartition("/")[2] for name in installed_packages()]
+    for package in ("diagrams", "pypdfium2", "deflate", "Jinja2"):
+        assert f"{package.lower()}-{version(package)}.dist-info" in [n.lower() for n in names], package
