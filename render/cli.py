@@ -20,7 +20,17 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _done(message: str) -> None:
+    """A success line. Rich (slow to import) only colours the mark, so it is loaded only for a terminal."""
+    if sys.stdout.isatty():
+        _console().print(f"[green]\u2713[/green] {_escape(message)}")
+    else:
+        print(f"\u2713 {message}", flush=True)
+
+
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    if not diagnostics:
+        return
     console = _console(stderr=True)
     for d in sorted(diagnostics):
         color = "red" if d.severity is Severity.ERROR else "yellow"
@@ -63,7 +73,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print_diagnostics(problems)
     failed = errors(problems) or (args.strict and problems)
     if not failed:
-        _console().print(f"[green]\u2713[/green] {len(specs)} spec(s) valid")
+        _done(f"{len(specs)} spec(s) valid")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -99,12 +109,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     print_diagnostics(result.warnings)
     target = out or project.output
     if result.up_to_date:
-        _console().print(f"[green]\u2713[/green] {target} is up to date: no spec, icon, template or tool changed")
+        _done(f"{target} is up to date: no spec, icon, template or tool changed")
         return EXIT_OK
     reused = f", {result.cache.hits} reused from cache" if result.cache.hits else ""
     corrupt = f", {result.cache.corrupt} corrupt cache entries rebuilt" if result.cache.corrupt else ""
-    _console().print(f"[green]\u2713[/green] built {len(result.specs)} architecture(s), "
-                     f"{len(result.written)} file(s) in {target} ({result.cache.misses} rendered{reused}{corrupt})")
+    _done(f"built {len(result.specs)} architecture(s), "
+          f"{len(result.written)} file(s) in {target} ({result.cache.misses} rendered{reused}{corrupt})")
     return EXIT_OK
 
 
