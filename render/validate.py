@@ -252,6 +252,18 @@ def _items(value: Any) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def _all_ids_readable(container: dict) -> bool:
+    """False when some 'nodes' or 'groups' in this view is not a list of mappings: its ids are unknown,
+    so an edge naming one of them must not be reported as dangling (the shape error says what is wrong)."""
+    for key in ("nodes", "groups"):
+        value = container.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            return False
+    return all(_all_ids_readable(group) for group in container.get("groups") or [])
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -380,12 +392,13 @@ class _CrossChecks:
             if not any(True for _ in self._nodes_of(group, group_path, 0, check=False)):
                 self.error(group_path, f"group '{ident}' has no nodes", "add nodes to it or remove it")
         edge_ids = self._unique(view.get("edges"), (*path, "edges"), "edge")
+        ids_known = _all_ids_readable(view)
         for i, edge in _items(view.get("edges")):
             ends = {}
             for end in ("from", "to"):
                 ref = _text(edge.get(end))
                 ends[end] = ref
-                if ref is not None and ref not in owner:
+                if ref is not None and ref not in owner and ids_known:
                     hint = _did_you_mean(ref, owner) or "edges connect ids of nodes or groups in the same view"
                     self.error((*path, "edges", i, end), f"edge {end} '{ref}' but no node or group has that id", hint)
             a, b = ends["from"], ends["to"]
@@ -395,5 +408,8 @@ class _CrossChecks:
                 elif b in members.get(a, ()) or a in members.get(b, ()):
                     self.error((*path, "edges", i), f"edge between group and its own member ('{a}', '{b}')",
                                "an edge to a group is drawn to its border; connect ids outside the group")
+        edges = view.get("edges")
+        edges_known = edges is None or (isinstance(edges, list) and all(isinstance(e, dict) for e in edges))
         for i, step in _items(view.get("flow")):
-            self._check_ref(step.get("edge"), edge_ids, (*path, "flow", i, "edge"), "edge")
+            if edges_known:
+                self._check_ref(step.get("edge"), edge_ids, (*path, "flow", i, "edge"), "edge")
