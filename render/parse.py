@@ -116,17 +116,7 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
     except _Reject as exc:
         return None, [Diagnostic(file, *exc.where, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "not valid YAML"
-        if problem.startswith("but found another document"):
-            return None, [Diagnostic(file, line, column, "the file holds more than one YAML document (a '---' line)",
-                                     "keep one spec per file")]
-        message = f"YAML syntax error: {problem}"
-        if exc.context and exc.problem:
-            message += f" ({exc.context})"
-        return None, [Diagnostic(file, line, column, message,
-                                 "check the indentation and quoting around this line")]
+        return None, [_syntax_error(exc, text, file)]
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow in a file
         before = text[: exc.position]
         line = before.count("\n") + 1
@@ -137,6 +127,65 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(file, 1, 1, f"YAML error: {str(exc).splitlines()[0]}")]
     return _document(root, file)
+
+
+# PyYAML's wording for common slips, put in a spec writer's terms: (start of its problem, message, hint).
+_SYNTAX_MESSAGES = [
+    ("expected <block end>, but found '-'", "a list item ('- ...') where a key was expected",
+     "indent it under the key whose list it belongs to"),
+    ("expected <block end>, but found '<block mapping start>'",
+     "this line is indented differently from the keys before it", "line it up with the other keys of its mapping"),
+    ("expected <block end>, but found '<scalar>'", "text where a key or a list item was expected",
+     "check this line's indentation, and the quotes on the lines above"),
+    ("mapping values are not allowed here", "a ': ' inside a value, or a key indented under a value",
+     "put the whole value in quotes if it contains ': ', otherwise fix the indentation"),
+]
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or exc.context or "not valid YAML"
+    if problem.startswith("but found another document"):
+        return Diagnostic(file, line, column, "the file holds more than one YAML document (a '---' line)",
+                          "keep one spec per file")
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark and "end of stream" in problem:
+        start = exc.context_mark
+        return Diagnostic(file, start.line + 1, start.column + 1, "this quote is never closed",
+                          "add the closing quote at the end of the text")
+    runaway = _runaway_quote(text, line)
+    if runaway is not None:
+        (start_line, start_column), end_line = runaway
+        return Diagnostic(file, start_line, start_column,
+                          f"this quote is not closed on its line, so the text runs on to line {end_line}",
+                          "add the closing quote at the end of the text")
+    for start, message, hint in _SYNTAX_MESSAGES:
+        if problem.startswith(start):
+            return Diagnostic(file, line, column, f"YAML syntax error: {message}", hint)
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.problem:
+        message += f" ({exc.context})"
+    return Diagnostic(file, line, column, message, "check the indentation and quoting around this line")
+
+
+def _runaway_quote(text: str, error_line: int) -> tuple[tuple[int, int], int] | None:
+    """A quoted value that spans lines and ends where the syntax error is: almost always a missing quote.
+
+    Returns the opening quote's (line, column) and the line where the quoted text ends.
+    """
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line + 1 > error_line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.end_mark.line > token.start_mark.line):
+                found = token
+    except yaml.YAMLError:
+        pass
+    if found is None or not error_line - 1 <= found.end_mark.line + 1 <= error_line:
+        return None
+    return _mark(found), found.end_mark.line + 1
 
 
 def _compose(text: str, loader: type) -> Node | None:
