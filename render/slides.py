@@ -1,7 +1,9 @@
 """Export presets for presenters: a view composed on a 16:9 slide.
 
 A slide is 1920x1080 with margins; the diagram is scaled to fit, centred, and
-drawn with larger fonts so it reads from the back of a room. It is written as a
+drawn with larger fonts so it reads from the back of a room. A view whose
+shape suits the slide badly (a tall column of services) is laid out in the
+other direction when that draws it much larger. It is written as a
 self-contained SVG, a PNG at twice the slide's size (3840x2160) and a vector
 PDF, on a light, dark or transparent background.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from render.draw import Target, encode_png, pin_pdf_dates, rasterize, render
 from render.graph import THEMES, build_dot
+from render.model import View
 from render.validate import Spec
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
@@ -64,17 +67,40 @@ def compose(diagram_svg: bytes, background: str | None, preset: Preset = SLIDE) 
             + fill + b"\n" + body + b"\n</svg>\n")
 
 
+# Turn a view's layout on the slide only when that makes the diagram this much larger.
+TURN_GAIN = 1.25
+
+
+def fit_scale(diagram_svg: bytes, preset: Preset = SLIDE) -> float:
+    """How much the diagram is scaled to fit inside the slide's margins."""
+    match = _ROOT.match(diagram_svg[diagram_svg.index(b"<svg"):])
+    if match is None:
+        raise ValueError("not an SVG written by archcat")
+    width, height = (float(v) for v in match.group(3).split()[2:])
+    return min((preset.width - 2 * preset.margin) / width, (preset.height - 2 * preset.margin) / height)
+
+
+def _best_fitting_diagram(spec: Spec, view: View, theme: str, preset: Preset, tmp: Path) -> bytes:
+    """The view as drawn, or turned a quarter (left-to-right <-> top-to-bottom) when the turned layout
+    fills a 16:9 slide much better: a tall diagram would otherwise be shrunk to fit the slide's height."""
+    turned = view.model_copy(update={"direction": "TB" if view.direction in ("LR", "RL") else "LR"})
+    drawn = []
+    for candidate in (view, turned):
+        path = tmp / f"diagram-{candidate.direction}.svg"
+        render(build_dot(spec, candidate, THEMES[theme], font_scale=preset.font_scale), [Target("svg", path)])
+        drawn.append(path.read_bytes())
+    as_written, other = drawn
+    return other if fit_scale(other, preset) >= TURN_GAIN * fit_scale(as_written, preset) else as_written
+
+
 def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], preset: Preset = SLIDE) -> None:
     """Write one view as a slide in the requested formats (png, svg, pdf)."""
     import cairosvg
 
     view = next(v for v in spec.arch.views if v.id == view_id)
-    source = build_dot(spec, view, THEMES[theme], font_scale=preset.font_scale)
     background = None if theme == "transparent" else THEMES[theme].background
     with tempfile.TemporaryDirectory(prefix="archcat-slide-") as tmp:
-        diagram = Path(tmp) / "diagram.svg"
-        render(source, [Target("svg", diagram)])
-        slide = compose(diagram.read_bytes(), background, preset)
+        slide = compose(_best_fitting_diagram(spec, view, theme, preset, Path(tmp)), background, preset)
         # The PNG is drawn from the PDF, as for every view (see draw.render).
         pdf = cairosvg.svg2pdf(bytestring=slide) if any(t.format in ("png", "pdf") for t in targets) else b""
         for target in targets:

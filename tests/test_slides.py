@@ -89,3 +89,51 @@ def test_cli_preset(tmp_path: Path):
     assert main(["--root", str(REPO), "render", "twitter-2013", "--preset", "slide", "--view", "overview",
                  "--theme", "transparent", "--format", "svg", "--out", str(tmp_path)]) == 0
     assert path(tmp_path, "transparent", "svg").with_name("overview-transparent.svg").exists()
+
+
+def _inner_viewbox(svg: str) -> tuple[float, float]:
+    match = re.search(r'<svg x="\d+" y="\d+" width="\d+" height="\d+" preserveAspectRatio="xMidYMid meet" '
+                      r'viewBox="([^"]+)"', svg)
+    assert match, "no diagram inside the slide"
+    _x, _y, width, height = map(float, match.group(1).split())
+    return width, height
+
+
+def test_a_tall_view_is_turned_to_fill_the_slide(tmp_path: Path):
+    """Eight services side by side under one gateway: drawn left to right it is a tall column that the
+    slide would shrink to its height; top to bottom it is wide, and the slide uses that."""
+    from render.draw import Target, render
+    from render.slides import TURN_GAIN, fit_scale
+
+    text = (REPO / "tests" / "fixtures" / "valid" / "shop-2020.yaml").read_text(encoding="utf-8")
+    head = text[: text.index("views:")]
+    nodes = "".join(f"      - {{id: s{i}, label: Service {i}, kind: server}}\n" for i in range(8))
+    edges = "".join(f"      - {{from: gw, to: s{i}}}\n" for i in range(8))
+    project = Project(tmp_path / "proj")
+    project.architectures.mkdir(parents=True)
+    (project.architectures / "fan-2020.yaml").write_text(
+        head + "views:\n  - id: overview\n    title: Fan-out\n    direction: LR\n    nodes:\n"
+        "      - {id: gw, label: Gateway, kind: api-gateway}\n" + nodes + "    edges:\n" + edges, encoding="utf-8")
+    specs, problems = load_catalog(project)
+    assert problems == []
+    spec = specs[0]
+    run_jobs(plan(specs, themes=("light",), formats=("svg",), preset="slide"), tmp_path / "out")
+    slide = slide_path(tmp_path / "out", "fan-2020", "overview", "light", "svg").read_text(encoding="utf-8")
+    width, height = _inner_viewbox(slide)
+    assert width > height  # turned: wide, not a column
+
+    as_written = tmp_path / "as-written.svg"
+    render(build_dot(spec, spec.arch.views[0], THEMES["light"], font_scale=1.5), [Target("svg", as_written)])
+    turned_scale = min((SLIDE_WIDTH - 2 * MARGIN) / width, (SLIDE_HEIGHT - 2 * MARGIN) / height)
+    assert turned_scale >= TURN_GAIN * fit_scale(as_written.read_bytes())
+
+
+def test_a_view_that_fits_keeps_its_direction(slides: Path, tmp_path: Path):
+    from render.draw import Target, render
+
+    view = next(v for v in TWITTER.arch.views if v.id == "write-path")
+    as_written = tmp_path / "as-written.svg"
+    render(build_dot(TWITTER, view, THEMES["light"], font_scale=1.5), [Target("svg", as_written)])
+    expected = re.search(r'viewBox="[^"]+"', as_written.read_text(encoding="utf-8")).group(0)
+    width, height = _inner_viewbox(path(slides, "light", "svg").read_text(encoding="utf-8"))
+    assert expected.endswith(f' {width:.2f} {height:.2f}"')
