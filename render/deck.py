@@ -10,7 +10,9 @@ open (the tests convert every deck to PDF with headless LibreOffice):
 2. one slide per view: its title, the diagram as large as fits with its
    aspect ratio kept, centred, a one- or two-line caption (the view's summary),
    and the numbered request flow ("1. ...") in the speaker notes;
-3. the lessons, title and body, over as many slides as they need;
+3. a slide per lesson: "Lesson 2 of 5", its title, its body as large as fits
+   (24 pt down to 18), and the patterns it illustrates; the notes name its
+   source;
 4. the sources, numbered, with year, kind and address; each address is a
    hyperlink (in two columns, and over two slides, when they are many).
 
@@ -49,7 +51,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from render.build import diagram_path
-from render.model import Architecture, Lesson, Metric, Source, View
+from render.model import Architecture, Metric, Source, View
 from render.validate import Spec
 
 SLIDE_WIDTH = 13.333  # inches: 16:9
@@ -107,7 +109,7 @@ def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> 
         _metrics_slide(deck, arch)
     for number, view in enumerate(arch.views, start=1):
         _view_slide(deck, arch, view, pictures[view.id], number)
-    _lesson_slides(deck, arch.lessons)
+    _lesson_slides(deck, arch)
     _source_slides(deck, arch.sources)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -558,20 +560,42 @@ def _stacked_slides(deck: _Deck, title: str, blocks: Sequence[list[Para]], *, ma
                 y += height + gap
 
 
-def _lesson_slides(deck: _Deck, lessons: Sequence[Lesson]) -> None:
+def _lesson_slides(deck: _Deck, arch: Architecture) -> None:
+    """One slide per lesson: which lesson it is, its title, its body as large as fits, and the patterns it
+    illustrates; the speaker notes repeat the body and name its source."""
+    from render.vocab import load_vocabulary
+
     colors = deck.palette
-    room = SLIDE_HEIGHT - BOTTOM - (TITLE_TOP + _height([deck.title_para("Lessons (1/2)")], CONTENT_WIDTH) + 0.3)
-    blocks: list[list[Para]] = []
-    for number, lesson in enumerate(lessons, start=1):
-        title = Para((Run(f"{number}. {_clean(lesson.title)}", colors.text, bold=True),), 24)
+    pattern_names = {p.id: p.name for p in load_vocabulary().patterns.values()}
+    sources = {source.id: source for source in arch.sources}
+    count = len(arch.lessons)
+    kicker_height = _height([Para((Run("Lesson", colors.accent, bold=True),), MIN_BODY_PT)], CONTENT_WIDTH)
+    for number, lesson in enumerate(arch.lessons, start=1):
+        kicker = Para((Run(f"Lesson {number} of {count}", colors.accent, bold=True),), MIN_BODY_PT)
+        slide, y = deck.slide(_clean(lesson.title), top=TITLE_TOP + kicker_height)
+        deck.text(slide, (MARGIN, TITLE_TOP, CONTENT_WIDTH, kicker_height), [kicker], name="Lesson number")
+        footer: list[Para] = []
+        if lesson.patterns:
+            names = ", ".join(pattern_names.get(p, p) for p in lesson.patterns)
+            footer.append(Para((Run("Patterns: ", colors.muted, bold=True), Run(names, colors.muted)), MIN_BODY_PT))
+        footer_height = _height(footer, CONTENT_WIDTH) if footer else 0.0
+        if footer:
+            deck.text(slide, (MARGIN, SLIDE_HEIGHT - BOTTOM - footer_height, CONTENT_WIDTH, footer_height), footer,
+                      name="Patterns")
+        top = y + 0.3
+        room = SLIDE_HEIGHT - BOTTOM - footer_height - (0.2 if footer else 0.0) - top
         body = _clean(lesson.body)
-        size = float(MIN_BODY_PT)
-        # A lesson longer than a whole slide at body size is set smaller rather than cut.
-        while _height([title, Para((Run(body, colors.text),), size, space_before=6)], CONTENT_WIDTH) > room and (
-                size > 12):
+        # The largest size from 24 pt down that fits; a very long lesson goes below 18 pt rather than be cut.
+        size = 24.0
+        while _height([Para((Run(body, colors.text),), size)], CONTENT_WIDTH) > room and size > 12:
             size -= 1
-        blocks.append([title, Para((Run(body, colors.text),), size, space_before=6)])
-    _stacked_slides(deck, "Lessons", blocks)
+        paras = [Para((Run(body, colors.text),), size)]
+        deck.text(slide, (MARGIN, top, CONTENT_WIDTH, _height(paras, CONTENT_WIDTH)), paras, name="Lesson")
+        notes = [f"Lesson {number} of {count}: {_clean(lesson.title)}", body]
+        if lesson.source and lesson.source in sources:
+            source = sources[lesson.source]
+            notes.append(f"Source: {_clean(source.title)} ({source.year}), {source.url}")
+        slide.notes_slide.notes_text_frame.text = "\n".join(notes)
 
 
 def _source_slides(deck: _Deck, sources: Sequence[Source]) -> None:

@@ -54,7 +54,7 @@ def test_deck_structure(decks: dict[str, Path], name: str):
         picture = next(shape for shape in slide.shapes if shape.shape_type == 13)
         assert picture.left >= 0 and picture.top >= 0
         assert picture.left + picture.width <= deck.slide_width and picture.top + picture.height <= deck.slide_height
-    lessons = "\n".join(t for t in texts if t.startswith("Lessons"))
+    lessons = "\n".join(t for t in texts if re.search(r"^Lesson \d+ of \d+$", t, re.MULTILINE))
     assert all(lesson.title in lessons for lesson in spec.arch.lessons)
     links = {run.hyperlink.address for s in slides if slide_text(s).startswith("Sources")
              for shape in s.shapes if shape.has_text_frame
