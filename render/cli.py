@@ -342,7 +342,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deck", help="write a PowerPoint deck of one architecture",
                        description="Write OUT/decks/ID-THEME.pptx: a title slide with the key numbers, a slide per "
-                                   "view with its request flow as speaker notes, the lessons and the sources.")
+                                   "view with its request flow as speaker notes, a slide per lesson, and the sources.")
     p.add_argument("id", help="spec id")
     p.add_argument("--theme", choices=["light", "dark"], default="light", help="slide colours (default: light)")
     _output_options(p)

@@ -49,12 +49,18 @@ def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> P
 _ROOT = re.compile(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="([^"]+)"')
 
 
-def compose(diagram_svg: bytes, background: str | None, preset: Preset = SLIDE) -> bytes:
-    """Place a self-contained diagram SVG on a slide-sized canvas, scaled to fit within the margins."""
+def _root(diagram_svg: bytes) -> tuple[bytes, re.Match[bytes]]:
+    """The SVG from its root element on, and the match of that element's size and viewBox."""
     body = diagram_svg[diagram_svg.index(b"<svg"):]
     match = _ROOT.match(body)
     if match is None:
         raise ValueError("not an SVG written by archcat")
+    return body, match
+
+
+def compose(diagram_svg: bytes, background: str | None, preset: Preset = SLIDE) -> bytes:
+    """Place a self-contained diagram SVG on a slide-sized canvas, scaled to fit within the margins."""
+    body, match = _root(diagram_svg)
     box_w, box_h = preset.width - 2 * preset.margin, preset.height - 2 * preset.margin
     inner = (b'<svg x="%d" y="%d" width="%d" height="%d" preserveAspectRatio="xMidYMid meet" viewBox="%s"'
              % (preset.margin, preset.margin, box_w, box_h, match.group(3)))
@@ -73,10 +79,7 @@ TURN_GAIN = 1.25
 
 def fit_scale(diagram_svg: bytes, preset: Preset = SLIDE) -> float:
     """How much the diagram is scaled to fit inside the slide's margins."""
-    match = _ROOT.match(diagram_svg[diagram_svg.index(b"<svg"):])
-    if match is None:
-        raise ValueError("not an SVG written by archcat")
-    width, height = (float(v) for v in match.group(3).split()[2:])
+    width, height = (float(v) for v in _root(diagram_svg)[1].group(3).split()[2:])
     return min((preset.width - 2 * preset.margin) / width, (preset.height - 2 * preset.margin) / height)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -164,3 +165,17 @@ def test_the_up_to_date_stamp_sees_the_installed_versions():
     names = [name.rpartition("/")[2] for name in installed_packages()]
     for package in ("diagrams", "pypdfium2", "deflate", "Jinja2"):
         assert f"{package.lower()}-{version(package)}.dist-info" in [n.lower() for n in names], package
+
+
+def test_a_no_op_build_loads_neither_the_validator_nor_the_templates(project: Project):
+    """What keeps a no-op build fast: it stops after the stamp check, before pydantic, jinja2 or rich load."""
+    two_specs(project)
+    build(project, workers=2)
+    script = ("import sys\n"
+              "from render.cli import main\n"
+              "assert main(['--root', sys.argv[1], 'build', '-q']) == 0\n"
+              "print(sorted(m for m in ('pydantic', 'jinja2', 'rich', 'render.validate') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", script, str(project.root)], capture_output=True, text=True,
+                            check=True)
+    assert "up to date" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

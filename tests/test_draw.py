@@ -187,3 +187,10 @@ def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
         results = list(pool.map(draw, jobs))
     for (index, _run), data in zip(jobs, results, strict=True):
         assert data == results[index]
+
+
+def test_an_unreadable_pdf_is_a_draw_error_not_a_crash():
+    from render.draw import rasterize
+
+    with pytest.raises(DrawError, match="the PNG could not be drawn"):
+        rasterize(b"%PDF-1.5 not really", [("scale", 2)])
