@@ -227,6 +227,26 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_terms(args: argparse.Namespace) -> int:
+    """`archcat domains` and `archcat tags`: list or search a controlled list."""
+    from rich.table import Table
+
+    from render.vocab import load_vocabulary
+
+    terms = getattr(load_vocabulary(), args.vocabulary)
+    needle = (args.text or "").lower()
+    found = [t for t in terms.values() if needle in t.id or needle in t.name.lower() or needle in t.summary.lower()]
+    what = args.vocabulary.removesuffix("s")
+    if not found:
+        _console(stderr=True).print(f"no {what} matches '{_escape(args.text)}'")
+        return EXIT_PROBLEMS
+    table = Table(what, "name", "meaning", box=None, pad_edge=False)
+    for t in found:
+        table.add_row(t.id, t.name, t.summary)
+    _console().print(table)
+    return EXIT_OK
+
+
 def cmd_deck(args: argparse.Namespace) -> int:
     from render.build import plan, run_jobs
     from render.deck import build_deck, deck_path
@@ -339,6 +359,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("patterns", help="list or search the pattern vocabulary")
     p.add_argument("text", nargs="?", help="search the ids, names and summaries")
     p.set_defaults(func=cmd_patterns)
+
+    for name, what in (("domains", "the fields a spec's `domain` may name"), ("tags", "the tags a spec may carry")):
+        p = sub.add_parser(name, help=f"list or search {what}")
+        p.add_argument("text", nargs="?", help="search the ids, names and meanings")
+        p.set_defaults(func=cmd_terms, vocabulary=name)
 
     p = sub.add_parser("deck", help="write a PowerPoint deck of one architecture",
                        description="Write OUT/decks/ID-THEME.pptx: a title slide with the key numbers, a slide per "

@@ -19,6 +19,7 @@ from render.vocab import Vocabulary, split_technologies
 MIN_OVERVIEW_NODES = 8
 MIN_LESSONS = 3
 MIN_LESSON_WORDS = 8
+RETROSPECTIVE_AFTER = 3  # a source this many years after the era it describes looks back on it
 SENTENCE = re.compile(r"[.!?)\"']$")
 
 
@@ -58,7 +59,24 @@ def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
     if len(arch.lessons) < MIN_LESSONS:
         yield _warn(spec, ("lessons",) if arch.lessons else (), f"{len(arch.lessons)} lesson(s); catalog entries "
                     f"need at least {MIN_LESSONS}", "what did they do, why, and what did it cost?")
+    if arch.domain is None:
+        yield _warn(spec, (), "no domain", "add `domain:` with a field from `archcat domains`, e.g. social")
+    for i, source in enumerate(arch.sources):
+        if source.year - arch.year >= RETROSPECTIVE_AFTER and not source.retrospective:
+            yield _warn(spec, ("sources", i, "year"), f"source '{source.id}' was published {source.year - arch.year} "
+                        f"years after the {arch.year} era it is cited for",
+                        "cite a source from the era, or mark this one `retrospective: true` if it looks back on it")
+    for i, metric in enumerate(arch.metrics):
+        if metric.where is None:
+            yield _warn(spec, ("metrics", i), "metric does not say where its source states it",
+                        "add `where:` with the section, slide, page or minute, e.g. where: \"Stats\"")
     for i, lesson in enumerate(arch.lessons):
+        if lesson.source is None:
+            yield _warn(spec, ("lessons", i), "lesson cites no source", "add `source:` with the id of the source "
+                        "that tells it, and `where:` in it")
+        elif lesson.where is None:
+            yield _warn(spec, ("lessons", i), "lesson does not say where its source tells it",
+                        "add `where:` with the section, slide, page or minute")
         words = len(lesson.body.split())
         if words < MIN_LESSON_WORDS or not SENTENCE.search(lesson.body):
             yield _warn(spec, ("lessons", i, "body"), "lesson is shorter than a sentence",

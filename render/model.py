@@ -78,6 +78,10 @@ Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
 KindName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Color = Annotated[str, StringConstraints(pattern=r"^(#[0-9a-fA-F]{6}|[a-z]{3,20})$"), AfterValidator(_colour)]
 Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
+Where = Annotated[str, BeforeValidator(_plain_text), StringConstraints(strip_whitespace=True, min_length=1,
+                                                                      max_length=120), Printable]
+WHERE_HELP = ("Where in the source the fact is stated: a section heading, slide, page or minute, "
+              "e.g. 'Stats', 'slide 14', '§4.2', '31:20'.")
 MetricValue = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1, max_length=120)]
 
 
@@ -94,6 +98,9 @@ class Source(_Model):
     url: Url = Field(description="Where to read it (http or https).")
     year: Year = Field(description="Year of publication.")
     kind: Literal["article", "talk", "paper", "slides", "video", "post"] = "article"
+    retrospective: bool = Field(
+        default=False, description="True when the source was written well after the era the spec draws, "
+        "looking back at it; the gallery says so beside the citation.")
 
 
 class Metric(_Model):
@@ -103,6 +110,7 @@ class Metric(_Model):
     value: MetricValue = Field(description="The figure with its unit, e.g. '400 million'.")
     year: Year = Field(description="The year the figure held.")
     source: Slug = Field(description="Id of the source that states it.")
+    where: Where | None = Field(default=None, description=WHERE_HELP)
 
 
 class Lesson(_Model):
@@ -112,6 +120,7 @@ class Lesson(_Model):
     body: LongText
     patterns: list[Slug] = Field(default_factory=list, description="Pattern ids the lesson illustrates.")
     source: Slug | None = Field(default=None, description="Id of the source that tells it.")
+    where: Where | None = Field(default=None, description=WHERE_HELP)
 
 
 class Node(_Model):
@@ -198,7 +207,9 @@ class Architecture(_Model):
     year: Year = Field(description="The year the described architecture held.")
     era: EraText | None = Field(default=None, description="A label for a longer period, e.g. '2012-2013'.")
     summary: Text
-    tags: list[Slug] = Field(default_factory=list)
+    domain: Slug | None = Field(default=None, description="The field the system serves, from `archcat domains`, "
+                                "e.g. 'social' or 'storage'.")
+    tags: list[Slug] = Field(default_factory=list, description="Tags from `archcat tags`.")
     related: list[Slug] = Field(default_factory=list, description="Ids of other specs, e.g. another era.")
     sources: list[Source] = Field(min_length=1)
     metrics: list[Metric] = Field(default_factory=list)

@@ -295,6 +295,10 @@ class _CrossChecks:
         source_ids = self._unique(data.get("sources"), ("sources",), "source")
         sources_ok = isinstance(data.get("sources"), list)  # else the shape error says it all
         self._check_patterns(data.get("patterns"), ("patterns",))
+        self._check_terms(data.get("tags"), ("tags",), self.vocab.tags, "tag", "tags")
+        domain = data.get("domain")
+        if isinstance(domain, str):
+            self._check_terms([domain], ("domain",), self.vocab.domains, "domain", "domains", single=True)
         for i, metric in _items(data.get("metrics")):
             if sources_ok:
                 self._check_ref(metric.get("source"), source_ids, ("metrics", i, "source"), "source")
@@ -336,6 +340,17 @@ class _CrossChecks:
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 self.error((*path, i), f"unknown pattern '{item}'",
                            hint + "run `archcat patterns` to list them, or add it to render/data/patterns.yaml")
+
+    def _check_terms(self, value: Any, path: tuple, known: dict, what: str, command: str, *,
+                     single: bool = False) -> None:
+        if not isinstance(value, list) or not known:
+            return
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item not in known:
+                close = _did_you_mean(item, known)
+                self.error(path if single else (*path, i), f"unknown {what} '{item}'",
+                           (close + " " if close else "") + f"run `archcat {command}` to list them, or add it to "
+                           f"render/data/{command}.yaml")
 
     def _nodes_of(self, container: dict, path: tuple, depth: int, *, check: bool = True
                   ) -> Iterator[tuple[tuple, dict]]:

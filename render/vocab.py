@@ -34,6 +34,15 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Term:
+    """An entry of a plain controlled list (domains, tags): an id, its display name and what it means."""
+
+    id: str
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Technology:
     name: str
     category: str
@@ -59,6 +68,8 @@ class Vocabulary:
     categories: dict[str, str]
     patterns: dict[str, Pattern]
     technologies: dict[str, Technology] = field(default_factory=dict)
+    domains: dict[str, Term] = field(default_factory=dict)
+    tags: dict[str, Term] = field(default_factory=dict)
 
     def technology(self, name: str) -> Technology | None:
         """The glossary entry for a technology name or alias."""
@@ -113,7 +124,9 @@ def load_vocabulary() -> Vocabulary:
         for name, e in (_load_yaml(glossary) or {}).items():
             technologies[name] = Technology(name, e["category"], e["summary"], tuple(e.get("alternatives") or ()),
                                             tuple(e.get("aliases") or ()), e.get("url"))
-    return Vocabulary(kinds, categories, patterns, technologies)
+    domains = {tid: Term(tid, e["name"], e["summary"]) for tid, e in _load_yaml(DATA_DIR / "domains.yaml").items()}
+    tags = {tid: Term(tid, e["name"], e["summary"]) for tid, e in _load_yaml(DATA_DIR / "tags.yaml").items()}
+    return Vocabulary(kinds, categories, patterns, technologies, domains, tags)
 
 
 @dataclass(frozen=True)
