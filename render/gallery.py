@@ -85,6 +85,15 @@ class Site:
         return sorted({tag for spec in self.specs for tag in spec.arch.tags})
 
     @property
+    def domains(self) -> list[tuple[str, int]]:
+        """The domains in use, by display name, with how many specs each has."""
+        counts: dict[str, int] = defaultdict(int)
+        for spec in self.specs:
+            if spec.arch.domain:
+                counts[spec.arch.domain] += 1
+        return sorted(counts.items(), key=lambda kv: self.vocab.domains[kv[0]].name.lower())
+
+    @property
     def decades(self) -> list[str]:
         return sorted({decade(spec.arch.year) for spec in self.specs})
 
@@ -176,6 +185,8 @@ def catalog_data(site: Site) -> list[dict]:
             "era": arch.era or str(arch.year),
             "decade": decade(arch.year),
             "summary": arch.summary,
+            "domain": arch.domain or "",
+            "domain_name": site.vocab.domains[arch.domain].name if arch.domain else "",
             "tags": list(arch.tags),
             "technologies": site.by_spec_tech[spec.id],
             "patterns": patterns_of(spec),
@@ -226,7 +237,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     catalog = catalog_data(site)
     shared = digest(_tree_digest(templates), _tree_digest(Path(__file__).parent / "data"),
                     Path(__file__).read_bytes(), str(presenter))
-    outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.tags,
+    outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.domain, s.arch.tags,
                                   site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))
     everything = digest(*(s.source_bytes for s in site.specs))
 

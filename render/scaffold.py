@@ -21,7 +21,8 @@ title: What this spec describes
 year: {year}                       # the year the described architecture held
 summary: >-
   One to three sentences: what the system does and the idea that makes it scale.
-tags: [web]
+domain: social                   # the field it serves, from `archcat domains`
+tags: [startup]                  # from `archcat tags`
 
 # Every fact below must come from one of these sources, in your own words.
 sources:
@@ -31,7 +32,7 @@ sources:
     year: {year}
 
 metrics:                         # key numbers, each with its year and source
-  - {{label: Requests per second, value: "10,000", year: {year}, source: main}}
+  - {{label: Requests per second, value: "10,000", year: {year}, source: main, where: Stats}}
 
 patterns: [load-balancing, cache-aside]   # ids from `archcat patterns`
 
@@ -41,6 +42,7 @@ lessons:                         # what they did, why, and what it cost
       Replace this with a lesson specific to this system, told in a full sentence.
     patterns: [cache-aside]
     source: main
+    where: Lessons learned       # the section, slide, page or minute that tells it
 
 views:
   - id: overview

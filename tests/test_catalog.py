@@ -58,11 +58,41 @@ def test_lint_flags_what_a_spec_lacks(project: Project):
     assert problems == []
     messages = [d.message for d in lint(specs, load_vocabulary())]
     assert messages == [
+        "no domain",
+        "metric does not say where its source states it",
         "1 lesson(s); catalog entries need at least 3",
+        "lesson does not say where its source tells it",
         "lesson is shorter than a sentence",
         "overview has 5 nodes; catalog entries need at least 8",
         "node 'web' has a generic kind but no technology or note",
     ]
+
+
+def test_lint_asks_where_each_fact_is_stated_and_flags_late_sources(project: Project):
+    from tests.conftest import VALID_SPEC, write_spec
+
+    text = VALID_SPEC.read_text(encoding="utf-8")
+    text = text.replace("tags: [web]", "domain: e-commerce\ntags: [web]")
+    text = text.replace("source: blog}", "source: blog, where: Stats}")
+    text = text.replace("    source: blog\n", "    where: Caching\n", 1)  # the lesson loses its source
+    text = text.replace("    year: 2020\n", "    year: 2024\n", 1)  # the source looks back four years
+    write_spec(project, "shop-2020", text)
+    specs, problems = load_catalog(project)
+    assert problems == []
+    found = [(d.line, d.message) for d in lint(specs, load_vocabulary())
+             if any(word in d.message for word in ("source", "domain", "where"))]
+    assert found == [
+        (11, "source 'blog' was published 4 years after the 2020 era it is cited for"),
+        (16, "lesson cites no source"),
+    ]
+    marked = text.replace("    year: 2024\n", "    year: 2024\n    retrospective: true\n", 1)
+    marked = marked.replace("    where: Caching\n", "    source: blog\n    where: Caching\n")
+    write_spec(project, "shop-2020", marked)
+    specs, problems = load_catalog(project)
+    assert problems == []
+    assert [d.message for d in lint(specs, load_vocabulary()) if "source" in d.message or "where" in d.message] == []
+    assert specs[0].arch.sources[0].retrospective
+    assert specs[0].arch.metrics[0].where == "Stats"
 
 
 def test_every_view_of_the_catalog_renders(tmp_path: Path):

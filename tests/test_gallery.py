@@ -93,4 +93,23 @@ def test_technology_index_links_to_the_exact_component():
         assert "Redis" in [site.tech_name(t) for t in split_technologies(usage.node.technology)]
     twitter = next(s for s in specs if s.id == "twitter-2013")
     related = [other.id for other, _ in site.related(twitter)]
-    assert related[0] == "twitter-2008"
+    linked = {s.id for s in specs if s.id in twitter.arch.related or twitter.id in s.arch.related}
+    explicit = [r for r in related if r in linked]
+    assert "twitter-2008" in explicit and related[:len(explicit)] == explicit  # linked eras come first
+
+
+def test_page_says_where_each_fact_is_stated_and_which_sources_look_back(project: Project, tmp_path: Path):
+    text = VALID_SPEC.read_text(encoding="utf-8").replace("tags: [web]", "domain: e-commerce\ntags: [web]")
+    text = text.replace("source: blog}", "source: blog, where: slide 14}")
+    text = text.replace("    source: blog\n", "    source: blog\n    where: '31:20'\n", 1)
+    text = text.replace("    year: 2020\n", "    year: 2024\n    retrospective: true\n", 1)
+    write_spec(project, "shop-2020", text)
+    out = tmp_path / "site"
+    build(project, out=out, workers=2)
+    page = (out / "architectures" / "shop-2020.html").read_text(encoding="utf-8")
+    assert '<a href="#s-blog">source 1</a>, slide 14</span></dd>' in page
+    assert '<a href="#s-blog">source 1</a>, 31:20</span>' in page
+    assert 'title="Written 4 years after the era this page draws, looking back on it">retrospective</span>' in page
+    assert '<a href="../index.html?domain=e-commerce">E-commerce and marketplaces</a>' in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<option value="e-commerce">E-commerce and marketplaces (1)</option>' in index

@@ -329,6 +329,8 @@ FILTERS = {
     "technology": ("f-tech", "tech", set(SITE.technologies), tech_users),
     "pattern": ("f-pattern", "pattern", {p for spec in SPECS for p in spec.arch.patterns}
                 | {p for spec in SPECS for lesson in spec.arch.lessons for p in lesson.patterns}, pattern_declarers),
+    "domain": ("f-domain", "domain", {spec.arch.domain for spec in SPECS if spec.arch.domain},
+               lambda d: {s.id for s in SPECS if s.arch.domain == d}),
     "tag": ("f-tag", "tag", {t for spec in SPECS for t in spec.arch.tags},
             lambda tag: {s.id for s in SPECS if tag in s.arch.tags}),
     "era": ("f-era", "era", {decade(spec.arch.year) for spec in SPECS},

@@ -384,6 +384,8 @@ def test_graphviz_escapes_are_drawn_literally(payload_site: PayloadSite):
 VOCAB = load_vocabulary()
 KINDS = sorted(VOCAB.kinds)
 PATTERN_IDS = sorted(VOCAB.patterns)
+TAG_IDS = sorted(VOCAB.tags)
+DOMAIN_IDS = sorted(VOCAB.domains)
 FUZZ = bool(os.environ.get("ARCHCAT_FUZZ"))  # set it for a long, randomly seeded run
 # Control characters (category Cc) and the noncharacters U+FFFE and U+FFFF are left out of valid text:
 # the validator accepts them from escapes such as "\0" or "\uFFFE" and Graphviz then fails on the label;
@@ -488,11 +490,14 @@ def valid_specs(draw) -> dict:
     if draw(st.booleans()):
         spec["era"] = draw(st.one_of(text(60), st.integers(1990, 2100)))
     if draw(st.booleans()):
-        spec["tags"] = draw(st.lists(SLUG_PART, max_size=3, unique=True))
+        spec["tags"] = draw(st.lists(st.sampled_from(TAG_IDS), max_size=3, unique=True))
+    if draw(st.booleans()):
+        spec["domain"] = draw(st.sampled_from(DOMAIN_IDS))
     spec["metrics"] = [{"label": draw(text(120)),
                         "value": draw(st.one_of(text(120), st.integers(0, 10**12),
                                                 st.floats(0, 1e12, allow_nan=False))),
-                        "year": draw(st.integers(1990, 2100)), "source": draw(st.sampled_from(source_ids))}
+                        "year": draw(st.integers(1990, 2100)), "source": draw(st.sampled_from(source_ids)),
+                        **({"where": draw(text(120))} if draw(st.booleans()) else {})}
                        for _ in range(draw(st.integers(0, 2)))]
     spec["patterns"] = draw(st.lists(st.sampled_from(PATTERN_IDS), max_size=3, unique=True))
     lessons = []

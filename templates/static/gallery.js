@@ -19,14 +19,14 @@
     var catalog = readCatalog();
     var byId = {};
     catalog.forEach(function (item) {
-      item.haystack = [item.name, item.title, item.summary, item.era, item.tags.join(" "),
+      item.haystack = [item.name, item.title, item.summary, item.era, item.domain_name, item.tags.join(" "),
         item.technologies.join(" "), item.patterns.join(" ").replace(/-/g, " "), item.lessons].join(" ").toLowerCase();
       byId[item.id] = item;
     });
     var form = document.getElementById("filters");
     var list = document.getElementById("cards");
     var cards = Array.prototype.slice.call(list.children);
-    var controls = { q: form.elements.q, tech: form.elements.tech, pattern: form.elements.pattern,
+    var controls = { q: form.elements.q, domain: form.elements.domain, tech: form.elements.tech, pattern: form.elements.pattern,
       tag: form.elements.tag, era: form.elements.era, sort: form.elements.sort };
     var count = document.getElementById("count");
     var empty = document.getElementById("empty");
@@ -42,11 +42,12 @@
 
     function apply() {
       var words = controls.q.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
+      var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
       var shown = 0;
       cards.forEach(function (card) {
         var item = byId[card.getAttribute("data-id")];
         var ok = words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
+          (!domain || item.domain === domain) &&
           (!tech || item.technologies.indexOf(tech) !== -1) &&
           (!pattern || item.patterns.indexOf(pattern) !== -1) &&
           (!tag || item.tags.indexOf(tag) !== -1) &&
