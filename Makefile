@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help gallery test bench setup system-deps lint schema clean
+.PHONY: help gallery test bench setup system-deps lint schema golden clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,8 +36,12 @@ $(STAMP): pyproject.toml
 bench: setup ## measure build speed against the plain approach and the Graphviz floor (several minutes)
 	$(BIN)/python bench/run.py
 
-lint: setup ## ruff
+lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
+	@sh scripts/typecheck.sh
+
+golden: setup ## regenerate tests/golden/ after an intended change to what is drawn or written
+	$(BIN)/python -m tests.golden
 
 schema: setup ## regenerate docs/archcat.schema.json
 	$(BIN)/archcat schema -o docs/archcat.schema.json

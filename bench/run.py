@@ -32,13 +32,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from render.build import load_catalog, plan  # noqa: E402
-from render.discover import Project  # noqa: E402
-from render.draw import PNG_DPI, dot_binary  # noqa: E402
-from render.graph import THEMES, build_dot  # noqa: E402
-from render.validate import Spec  # noqa: E402
+from archcat.catalog import load_catalog  # noqa: E402
+from archcat.discover import Project  # noqa: E402
+from archcat.draw import PNG_DPI, dot_binary  # noqa: E402
+from archcat.graph import PALETTES, build_dot  # noqa: E402
+from archcat.jobs import plan  # noqa: E402
+from archcat.model import Spec  # noqa: E402
 
-ARCHCAT = [sys.executable, "-m", "render"]
+ARCHCAT = [sys.executable, "-m", "archcat"]
 
 
 def children_cpu() -> float:
@@ -84,7 +85,7 @@ def plain_script(spec: Spec, out: Path) -> str:
     lines = ["from diagrams import Cluster, Diagram, Edge"]
     lines += [f"from diagrams.{m} import {', '.join(sorted(n))}" for m, n in sorted(imports.items())]
     lines.append("")
-    for theme_name, theme in THEMES.items():
+    for theme_name, theme in PALETTES.items():
         for view in spec.arch.views:
             filename = out / f"{spec.id}-{view.id}-{theme_name}"
             attrs = {"bgcolor": theme.background, "fontcolor": theme.text, "dpi": str(PNG_DPI)}
@@ -140,7 +141,7 @@ def dot_floor(specs: list[Spec], work: Path, *, archcat_formats: bool = False) -
     cpu = 0.0
     for job in plan(specs):
         view = next(v for v in job.spec.arch.views if v.id == job.view_id)
-        source = build_dot(job.spec, view, THEMES[job.theme]).encode("utf-8")
+        source = build_dot(job.spec, view, PALETTES[job.theme]).encode("utf-8")
         stem = floor / f"{job.spec.id}-{job.view_id}-{job.theme}"
         command = [dot_binary(), "-Tsvg", f"-o{stem}.svg", "-Tpdf:cairo", f"-o{stem}.pdf"]
         if not archcat_formats:

@@ -1,3 +1,3 @@
-from render.cli import main
+from archcat.cli import main
 
 raise SystemExit(main())

@@ -1,50 +1,77 @@
-"""A content-addressed cache of rendered files, so a rebuild redoes only what changed.
+"""A content-addressed cache of built files, so a rebuild redoes only what changed.
 
-Each entry is a folder named by the SHA-256 of everything that determines its
-files (the DOT source, formats, archcat, diagrams and Graphviz versions, ...),
-holding the files and a manifest of their sizes and hashes. Entries are
-written to a temporary folder and renamed into place, so a killed build never
-leaves half an entry. An entry whose manifest is unreadable or whose files do
-not match it is deleted and rebuilt, never served.
+One policy covers every cached artefact (rendered views, thumbnails, slide
+exports, gallery pages):
+
+- Its key is `Cache.key(kind, *inputs)`: a digest of the artefact's own inputs
+  (the DOT text, the spec, custom icon bytes ...) and of the build's
+  fingerprint, which covers everything else that can change its bytes: every
+  file of the archcat package (code and vocabularies), the templates, the
+  catalog's own vocabularies, and the versions of Graphviz and of the
+  libraries that write image bytes. No file list is kept by hand: a new
+  module or data file is covered the moment it exists.
+- An entry is a folder named by its key, holding the files and a manifest of
+  their sizes and hashes. It is written to a temporary folder and renamed
+  into place, so a killed build never leaves half an entry; an entry whose
+  files do not match its manifest is deleted and rebuilt, never served.
+- Each build records the keys it used under a *root* named for its output
+  folder and options. Pruning keeps every entry that any root still uses
+  whose output folder exists, so a build into another `--out`, or without
+  `--slides`, never evicts what the main build still needs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-CACHE_FORMAT = "1"
+from archcat.files import digest, file_digest, place, write_atomic
+
+CACHE_FORMAT = "2"
+# The libraries whose releases may change the bytes of an image, a page or a deck.
+IMAGE_LIBRARIES = ("diagrams", "pypdfium2", "deflate", "cairosvg", "jinja2", "python-pptx", "lxml")
 
 
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
+def tree_parts(folder: Path) -> list[bytes | str]:
+    """Every file below `folder` as (relative name, bytes) parts, in a stable order; none for a missing folder."""
+    if not folder.is_dir():
+        return []
+    parts: list[bytes | str] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return parts
 
 
-def file_digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+@cache
+def tool_versions() -> tuple[str, ...]:
+    """Graphviz's version and those of the libraries that write image bytes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from archcat.draw import graphviz_version
+
+    found = [graphviz_version()]
+    for name in IMAGE_LIBRARIES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} absent")
+    return tuple(found)
 
 
-def place(source: Path, target: Path) -> None:
-    """Hard-link `source` to `target` (cheap), or copy it when linking is not possible."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+def fingerprint(templates: Path, vocabularies: Path | None = None) -> str:
+    """What, besides an artefact's own inputs, decides its bytes (see the module's docstring)."""
+    from archcat import __version__
+    from archcat.paths import PACKAGE_DIR
+
+    return digest(__version__, *tool_versions(), "package", *tree_parts(PACKAGE_DIR), "templates",
+                  *tree_parts(templates), "vocabularies", *(tree_parts(vocabularies) if vocabularies else []))
 
 
 @dataclass
@@ -56,12 +83,19 @@ class Stats:
 
 @dataclass
 class Cache:
-    """Rendered files by content key. `root=None` disables caching."""
+    """Built files by content key. `root=None` disables caching (every artefact is built afresh)."""
 
     root: Path | None
     stats: Stats = field(default_factory=Stats)
     used: set[str] = field(default_factory=set)
+    fingerprint: str = ""  # set by the build: see `fingerprint()`
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def key(self, kind: str, *inputs: bytes | str) -> str:
+        """The one cache key of an artefact: its kind, its own inputs, and the build's fingerprint."""
+        if not self.fingerprint:
+            raise RuntimeError("the cache has no fingerprint yet; the build sets it before any key is made")
+        return digest(CACHE_FORMAT, kind, self.fingerprint, *inputs)
 
     def _entry(self, key: str) -> Path:
         assert self.root is not None
@@ -101,6 +135,8 @@ class Cache:
         if self.root is None:
             return
         entry = self._entry(key)
+        with self._lock:
+            self.used.add(key)
         if entry.is_dir():
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -115,16 +151,34 @@ class Cache:
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def prune(self) -> int:
-        """Remove entries this build did not use (and leftovers of killed builds); return how many."""
-        if self.root is None or not (self.root / f"v{CACHE_FORMAT}").is_dir():
+    def prune(self, out: Path, variant: str = "") -> int:
+        """Record the keys this build used for `out` (and `variant`, e.g. "slides"), then remove every entry
+        no recorded build still uses, with leftovers of killed builds; return how many entries went."""
+        if self.root is None:
             return 0
+        roots = self.root / "roots"
+        name = digest(str(out.resolve()), variant)[:24]
+        write_atomic(roots / f"{name}.json", json.dumps({"out": str(out.resolve()), "variant": variant,
+                                                        "keys": sorted(self.used)}, sort_keys=True))
+        keep: set[str] = set()
+        for record in sorted(roots.glob("*.json")):
+            try:
+                data = json.loads(record.read_text(encoding="utf-8"))
+                if not Path(data["out"]).is_dir():
+                    raise ValueError("its output folder is gone")
+                keep.update(data["keys"])
+            except (OSError, ValueError, KeyError, TypeError):
+                record.unlink(missing_ok=True)
+        store = self.root / f"v{CACHE_FORMAT}"
         removed = 0
-        for bucket in (self.root / f"v{CACHE_FORMAT}").iterdir():
-            for entry in bucket.iterdir():
-                if entry.name not in self.used:
+        for bucket in sorted(store.iterdir()) if store.is_dir() else []:
+            for entry in sorted(bucket.iterdir()):
+                if entry.name not in keep:
                     shutil.rmtree(entry, ignore_errors=True)
                     removed += 1
+        for old in self.root.glob("v*"):
+            if old.is_dir() and old.name != f"v{CACHE_FORMAT}":
+                shutil.rmtree(old, ignore_errors=True)  # entries of an earlier cache format
         return removed
 
     def _count(self, what: str) -> None:

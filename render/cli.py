@@ -8,16 +8,28 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from render import __version__
-from render.diagnostics import BuildFailed, Diagnostic, Severity, errors
+from archcat import __version__
+from archcat.diagnostics import BuildFailed, Diagnostic, Severity, did_you_mean, errors
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # Text as written: no emoji codes (a location such as file:100: is not ":100:"), no guessed highlighting.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _done(message: str) -> None:
@@ -52,7 +64,7 @@ def _escape(text: str) -> str:
 
 
 def _project(args: argparse.Namespace):
-    from render.discover import Project
+    from archcat.discover import Project
 
     return Project(Path(args.root).resolve())
 
@@ -60,16 +72,16 @@ def _project(args: argparse.Namespace):
 # --- commands ---------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from render.build import load_catalog
+    from archcat.catalog import load_catalog
 
     project = _project(args)
     paths = [Path(p) for p in args.paths] or None
     specs, problems = load_catalog(project, paths)
     if not args.no_lint:
-        from render.lint import lint
-        from render.vocab import load_vocabulary
+        from archcat.lint import lint
+        from archcat.vocab import load_vocabulary
 
-        problems = sorted(problems + lint(specs, load_vocabulary()))
+        problems = sorted(problems + lint(specs, load_vocabulary(project)))
     print_diagnostics(problems)
     failed = errors(problems) or (args.strict and problems)
     if not failed:
@@ -94,11 +106,11 @@ def _progress_bar(enabled: bool) -> tuple[Callable[[int, int, str], None], Calla
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from render.build import build
+    from archcat.build import build
 
     project = _project(args)
     out = Path(args.out).resolve() if args.out else None
-    from render.cache import Cache
+    from archcat.cache import Cache
 
     cache = Cache(None) if args.no_cache else Cache(Path(args.cache_dir).resolve()) if args.cache_dir else None
     update, stop = _progress_bar(not args.quiet)
@@ -120,15 +132,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _one_spec(project, spec_id: str):
     """The validated spec with this id, or a located error that suggests the closest id."""
-    import difflib
-
-    from render.build import load_catalog
-    from render.discover import spec_files
+    from archcat.catalog import load_catalog
+    from archcat.discover import spec_files
 
     matches = [p for p in spec_files(project) if p.stem == spec_id]
     if not matches:
-        close = difflib.get_close_matches(spec_id, sorted(p.stem for p in spec_files(project)), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "run `archcat validate` to list the catalog"
+        hint = (did_you_mean(spec_id, sorted(p.stem for p in spec_files(project)))
+                or "run `archcat validate` to list the catalog")
         raise BuildFailed([Diagnostic(spec_id, 1, 1, f"no spec with id '{spec_id}' in {project.architectures}",
                                       hint)])
     specs, problems = load_catalog(project, matches)
@@ -138,7 +148,7 @@ def _one_spec(project, spec_id: str):
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from render.build import plan, run_jobs
+    from archcat.jobs import plan, run_jobs
 
     project = _project(args)
     spec = _one_spec(project, args.id)
@@ -161,14 +171,15 @@ def cmd_render(args: argparse.Namespace) -> int:
             _console().print(str(path))
         return EXIT_OK
     if "dot" in formats:
-        from render.graph import THEMES, build_dot
+        from archcat.files import write_atomic
+        from archcat.graph import PALETTES, build_dot
+        from archcat.paths import diagram_path
 
         for view in spec.arch.views:
             if views is None or view.id in views:
                 for theme in themes:
-                    path = out / "diagrams" / spec.id / f"{view.id}-{theme}.dot"
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(build_dot(spec, view, THEMES[theme]), encoding="utf-8")
+                    path = write_atomic(diagram_path(out, spec.id, view.id, theme, "dot"),
+                                        build_dot(spec, view, PALETTES[theme]))
                     _console().print(str(path))
         formats = tuple(f for f in formats if f != "dot")
     if formats:
@@ -182,7 +193,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from render.scaffold import new_spec
+    from archcat.scaffold import new_spec
 
     path = new_spec(_project(args), args.id, force=args.force, source=args.source)
     _console().print(f"[green]\u2713[/green] wrote {path}\n  next: edit it, then run "
@@ -193,14 +204,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_kinds(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from render.vocab import load_vocabulary
+    from archcat.vocab import load_vocabulary
 
     vocab = load_vocabulary()
     found = vocab.search_kinds(args.text or "")
     if not found:
-        close = vocab.suggest_kind(args.text or "")
-        _console(stderr=True).print(f"no kind matches '{_escape(args.text)}'"
-                                    + (f"; did you mean {', '.join(close)}?" if close else ""))
+        hint = did_you_mean((args.text or "").lower(), vocab.kinds, n=3)
+        _console(stderr=True).print(f"no kind matches '{_escape(args.text)}'" + (f"; {hint}" if hint else ""))
         return EXIT_PROBLEMS
     table = Table("kind", "category", "description", "diagrams class", box=None, pad_edge=False)
     for kind in found:
@@ -212,7 +222,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
 def cmd_patterns(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from render.vocab import load_vocabulary
+    from archcat.vocab import load_vocabulary
 
     needle = (args.text or "").lower()
     found = [p for p in load_vocabulary().patterns.values()
@@ -231,7 +241,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
     """`archcat domains` and `archcat tags`: list or search a controlled list."""
     from rich.table import Table
 
-    from render.vocab import load_vocabulary
+    from archcat.vocab import load_vocabulary
 
     terms = getattr(load_vocabulary(), args.vocabulary)
     needle = (args.text or "").lower()
@@ -248,8 +258,9 @@ def cmd_terms(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from render.build import plan, run_jobs
-    from render.deck import build_deck, deck_path
+    from archcat.deck import build_deck
+    from archcat.jobs import plan, run_jobs
+    from archcat.paths import deck_path
 
     project = _project(args)
     spec = _one_spec(project, args.id)
@@ -263,7 +274,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from render.serve import serve
+    from archcat.serve import serve
 
     try:
         serve(_project(args), host=args.host, port=args.port, out=Path(args.out).resolve() if args.out else None,
@@ -277,14 +288,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from render.schema import schema_text
+    from archcat.schema import schema_text
 
     text = schema_text()
     if args.output:
-        path = Path(args.output)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        from archcat.files import write_atomic
+
+        path = write_atomic(Path(args.output), text)
         _console(stderr=True).print(f"[green]\u2713[/green] wrote {path}")
     else:
         sys.stdout.write(text)
@@ -295,7 +305,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="parallel renders (default: two per core)")
+    p.add_argument("-j", "--jobs", type=_positive, metavar="N", help="parallel renders (default: two per core)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -414,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         _console(stderr=True).print("interrupted; the previous output was left as it was")
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: a message, never a traceback
-        from render.draw import DrawError
+        from archcat.draw import DrawError
 
         if os.environ.get("ARCHCAT_DEBUG"):
             raise

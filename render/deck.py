@@ -30,9 +30,8 @@ hyperlinks in the theme's link colour whatever colour the text asks for.
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -50,9 +49,10 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from render.build import diagram_path
-from render.model import Architecture, Metric, Source, View
-from render.validate import Spec
+from archcat.files import write_atomic
+from archcat.graph import PALETTES as DIAGRAM_PALETTES
+from archcat.model import Architecture, Metric, Source, Spec, View
+from archcat.paths import deck_path, diagram_path
 
 SLIDE_WIDTH = 13.333  # inches: 16:9
 SLIDE_HEIGHT = 7.5
@@ -78,18 +78,20 @@ class Palette:
     card: str
 
 
-# The same colours as the diagrams (render/graph.py), so a picture's background is the slide's.
-PALETTES = {
-    "light": Palette(background="#ffffff", text="#1f2933", muted="#52606d", accent="#c2410c", link="#1d4ed8",
-                     card="#f1f4f7"),
-    "dark": Palette(background="#111418", text="#e4e7eb", muted="#aab4be", accent="#fb923c", link="#93c5fd",
-                    card="#1e252d"),
-}
+def _palette(theme: str, link: str, card: str) -> Palette:
+    """The diagrams' own colours (graph.PALETTES), so a picture's background is the slide's."""
+    diagram = DIAGRAM_PALETTES[theme]
+    return Palette(background=diagram.background, text=diagram.text, muted=diagram.muted, accent=diagram.step,
+                   link=link, card=card)
 
 
-def deck_path(out_dir: Path, spec_id: str, theme: str) -> Path:
-    """The stable location of a deck: decks/<spec>-<theme>.pptx."""
-    return out_dir / "decks" / f"{spec_id}-{theme}.pptx"
+PALETTES = {"light": _palette("light", link="#1d4ed8", card="#f1f4f7"),
+            "dark": _palette("dark", link="#93c5fd", card="#1e252d")}
+
+
+def build_decks(specs: list[Spec], out: Path) -> list[Path]:
+    """A light deck per architecture, from the light PNGs already rendered into `out`."""
+    return [build_deck(spec, out, deck_path(out, spec.id, "light")) for spec in specs]
 
 
 def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> Path:
@@ -111,17 +113,9 @@ def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> 
         _view_slide(deck, arch, view, pictures[view.id], number)
     _lesson_slides(deck, arch)
     _source_slides(deck, arch.sources)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        deck.prs.save(str(temp))
-        temp.chmod(0o644)
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
-    return out
+    stream = io.BytesIO()
+    deck.prs.save(stream)
+    return write_atomic(out, stream.getvalue())
 
 
 # --- measuring text -------------------------------------------------------------------
@@ -500,7 +494,7 @@ def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, numb
     if view.flow:
         lines.append("Request flow (the numbers on the arrows):")
         lines += [f"{step}. {_clean(item.text)}" for step, item in enumerate(view.flow, start=1)]
-    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+    _notes(slide, lines)
 
 
 def _paginate(heights: Sequence[float], room: float) -> list[list[int]]:
@@ -560,10 +554,17 @@ def _stacked_slides(deck: _Deck, title: str, blocks: Sequence[list[Para]], *, ma
                 y += height + gap
 
 
+def _notes(slide: Slide, lines: list[str]) -> None:
+    """The speaker notes of a slide (python-pptx makes the notes text frame when it is first asked for)."""
+    frame = slide.notes_slide.notes_text_frame
+    assert frame is not None
+    frame.text = "\n".join(lines)
+
+
 def _lesson_slides(deck: _Deck, arch: Architecture) -> None:
     """One slide per lesson: which lesson it is, its title, its body as large as fits, and the patterns it
     illustrates; the speaker notes repeat the body and name its source."""
-    from render.vocab import load_vocabulary
+    from archcat.vocab import load_vocabulary
 
     colors = deck.palette
     pattern_names = {p.id: p.name for p in load_vocabulary().patterns.values()}
@@ -595,7 +596,7 @@ def _lesson_slides(deck: _Deck, arch: Architecture) -> None:
         if lesson.source and lesson.source in sources:
             source = sources[lesson.source]
             notes.append(f"Source: {_clean(source.title)} ({source.year}), {source.url}")
-        slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+        _notes(slide, notes)
 
 
 def _source_slides(deck: _Deck, sources: Sequence[Source]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# The gallery templates bundled with archcat, used unless a project brings its own.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from archcat.paths import CACHE_DIR
+from archcat.paths import TEMPLATES_DIR as DEFAULT_TEMPLATES  # used unless a project brings its own
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,11 @@ class Project:
         return self.root / "icons"
 
     @property
+    def vocabulary(self) -> Path:
+        """The catalog's own additions to the kinds, patterns, glossary, domains and tags."""
+        return self.root / "vocabulary"
+
+    @property
     def templates(self) -> Path:
         return self.root / "templates"
 
@@ -35,6 +40,10 @@ class Project:
     @property
     def output(self) -> Path:
         return self.root / "output"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE_DIR
 
 
 def spec_files(project: Project, paths: list[Path] | None = None) -> list[Path]:

@@ -7,8 +7,6 @@ and reused, so the file displays anywhere it is copied.
 
 from __future__ import annotations
 
-import base64
-import html
 import os
 import re
 import shutil
@@ -19,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-FORMATS = ("png", "svg", "pdf")
+from archcat.files import write_atomic
+
 PNG_DPI = 144
 DOT_TIMEOUT_SECONDS = 60
 
@@ -95,9 +94,7 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
             for target, raster in zip(rasters, drawn, strict=True):
                 files[target.format] = encode_png(raster, dpi=PNG_DPI if target.format == "png" else None)
         for target in targets:
-            staged = Path(tmp) / f"final.{target.format}"
-            staged.write_bytes(files[target.format])
-            os.replace(staged, target.path)
+            write_atomic(target.path, files[target.format])
 
 
 @dataclass(frozen=True)
@@ -174,47 +171,25 @@ def encode_png(raster: Raster, *, dpi: int | None = None) -> bytes:
     parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header)]
     if dpi is not None:  # pixels per metre, so slide and document tools place the image at its real size
         parts.append(chunk(b"pHYs", round(dpi / 0.0254).to_bytes(4, "big") * 2 + b"\x01"))
-    parts += [chunk(b"IDAT", deflate.zlib_compress(raster.rows, 6)), chunk(b"IEND", b"")]
+    parts += [chunk(b"IDAT", bytes(deflate.zlib_compress(raster.rows, 6))), chunk(b"IEND", b"")]
     return b"".join(parts)
 
 
-_IMAGE = re.compile(rb'<image xlink:href="([^"]+)" width="([^"]+)" height="([^"]+)"'
-                    rb' preserveAspectRatio="([^"]+)" x="([^"]+)" y="([^"]+)"/>')
-
-
 def embed_icons(svg: bytes) -> bytes:
-    """Replace icon file references with one embedded copy per distinct icon."""
-    symbols: dict[bytes, bytes] = {}
+    """Replace icon file references with one embedded copy per distinct icon (see svg.embed_icons)."""
+    from archcat.svg import SvgError
+    from archcat.svg import embed_icons as embed
 
-    def use(match: re.Match[bytes]) -> bytes:
-        href, width, height, _aspect, x, y = match.groups()
-        icon = Path(html.unescape(href.decode("utf-8")))
+    def read_icon(icon: Path) -> tuple[bytes, tuple[int, int]]:
         if not icon.is_absolute() or icon.suffix.lower() != ".png" or not icon.is_file():
-            raise DrawError(f"unexpected image reference in SVG: {href!r}")
-        key = href
-        if key not in symbols:
-            symbols[key] = b"icon%d" % (len(symbols) + 1)
-        ident = symbols[key]
-        return (b'<use xlink:href="#' + ident + b'" width="' + width + b'" height="' + height
-                + b'" x="' + x + b'" y="' + y + b'"/>')
+            raise DrawError(f"unexpected image reference in SVG: {str(icon)!r}")
+        data = icon.read_bytes()
+        return data, png_size(data)
 
-    body = _IMAGE.sub(use, svg)
-    if b"xlink:href=\"/" in body or b"<image" in body:
-        raise DrawError("SVG still refers to an external image")
-    if not symbols:
-        return body
-    defs = [b"<defs>"]
-    for href, ident in symbols.items():
-        data = Path(html.unescape(href.decode("utf-8"))).read_bytes()
-        width, height = png_size(data)
-        uri = b"data:image/png;base64," + base64.b64encode(data)
-        defs.append(b'<symbol id="' + ident + b'" viewBox="0 0 %d %d" preserveAspectRatio="xMidYMid meet">' % (
-            width, height))
-        defs.append(b'<image width="%d" height="%d" xlink:href="' % (width, height) + uri + b'"/></symbol>')
-    defs.append(b"</defs>")
-    # Insert the definitions right after the opening <svg ...> tag.
-    end = body.index(b">", body.index(b"<svg")) + 1
-    return body[:end] + b"\n" + b"".join(defs) + body[end:]
+    try:
+        return embed(svg, read_icon)
+    except SvgError as exc:
+        raise DrawError(f"Graphviz wrote an SVG archcat cannot read: {exc}") from exc
 
 
 _PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)([0-9]{14})")

@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from render.cache import Cache, digest
-from render.discover import Project
-from render.model import Node, View
-from render.validate import Spec
-from render.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
-
-THEMES = ("light", "dark")
-FORMATS = ("png", "svg", "pdf")
+from archcat.cache import Cache
+from archcat.discover import Project
+from archcat.files import digest
+from archcat.model import Node, Spec, View
+from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href, thumbnail_href
+from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
 
 
 def slug(text: str) -> str:
@@ -168,10 +166,6 @@ def alt_text(spec: Spec, view: View) -> str:
     return text
 
 
-def diagram_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
-    return f"diagrams/{spec_id}/{view_id}-{theme}.{fmt}"
-
-
 def catalog_data(site: Site) -> list[dict]:
     """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
     items = []
@@ -179,6 +173,7 @@ def catalog_data(site: Site) -> list[dict]:
         arch = spec.arch
         items.append({
             "id": spec.id,
+            "href": page_href(spec.id),
             "name": arch.name,
             "title": arch.title,
             "year": arch.year,
@@ -198,7 +193,7 @@ def catalog_data(site: Site) -> list[dict]:
     return items
 
 
-def environment(templates: Path):
+def environment(templates: Path, vocab: Vocabulary):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
@@ -206,18 +201,12 @@ def environment(templates: Path):
     env.filters["safe_url"] = safe_url
     env.filters["slug"] = slug
     env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    env.globals.update(slide_href=lambda spec_id, view_id, theme, fmt: f"slides/{spec_id}/{view_id}-{theme}.{fmt}",
-                       deck_href=lambda spec_id: f"decks/{spec_id}-light.pptx",
+    env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href, thumbnail_href=thumbnail_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
-                       pattern_names={p.id: p.name for p in load_vocabulary().patterns.values()},
+                       pattern_names={p.id: p.name for p in vocab.patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
                        decade=decade, split_technologies=split_technologies)
     return env
-
-
-def _tree_digest(folder: Path) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return digest(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
 
 
 def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | None = None, *,
@@ -230,20 +219,19 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     two glossary pages depend on every spec.
     """
     templates = project.template_folder
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(project)
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
-    env = environment(templates)
+    env = environment(templates, vocab)
     written: list[Path] = []
     catalog = catalog_data(site)
-    shared = digest(_tree_digest(templates), _tree_digest(Path(__file__).parent / "data"),
-                    Path(__file__).read_bytes(), str(presenter))
+    cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None
     outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.domain, s.arch.tags,
                                   site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))
     everything = digest(*(s.source_bytes for s in site.specs))
 
     def page(template: str, path: str, depends_on: str, **context) -> None:
         target = out / path
-        key = digest("page", shared, path, depends_on)
+        key = cache.key("page", path, str(presenter), depends_on) if cache is not None else ""
         if cache is None or not cache.fetch(key, {"page.html": target}):
             target.parent.mkdir(parents=True, exist_ok=True)
             root = "../" * path.count("/")

@@ -16,9 +16,8 @@ import diagrams
 from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
 from diagrams.custom import Custom
 
-from render.model import Group, View
-from render.validate import Spec
-from render.vocab import import_node_class
+from archcat.model import Group, Spec, View
+from archcat.vocab import import_node_class
 
 FONT = "DejaVu Sans,Sans-Serif"
 
@@ -37,7 +36,7 @@ class Theme:
     badge_text: str = "#ffffff"  # the step number inside its badge
 
 
-THEMES: dict[str, Theme] = {
+PALETTES: dict[str, Theme] = {
     "light": Theme(
         name="light", background="#ffffff", text="#1f2933", muted="#52606d", edge="#616e7c",
         step="#c2410c", cluster_fills=("#eef6fc", "#eff7ec", "#f3f0fa", "#fdf8e7"), cluster_pen="#9aa5b1",

@@ -12,13 +12,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from render.diagnostics import Diagnostic, Severity
-from render.validate import Spec
-from render.vocab import Vocabulary, split_technologies
+from archcat.diagnostics import Diagnostic, Severity, did_you_mean
+from archcat.model import Spec, walk_tree
+from archcat.vocab import Vocabulary, split_technologies
 
 MIN_OVERVIEW_NODES = 8
 MIN_LESSONS = 3
 MIN_LESSON_WORDS = 8
+GLOSSARY_HINT = ("add an entry to the catalog's vocabulary/technologies.yaml (its format is in that file's header "
+                 "and in CONTRIBUTING.md)")
 RETROSPECTIVE_AFTER = 3  # a source this many years after the era it describes looks back on it
 SENTENCE = re.compile(r"[.!?)\"']$")
 
@@ -32,16 +34,13 @@ def lint(specs: list[Spec], vocab: Vocabulary) -> list[Diagnostic]:
 
 def _warn(spec: Spec, path: tuple, message: str, hint: str = "") -> Diagnostic:
     line, column = spec.doc.locate(path)
-    from render.diagnostics import display_path
+    from archcat.diagnostics import display_path
 
     return Diagnostic(display_path(spec.path), line, column, message, hint, Severity.WARNING)
 
 
 def _node_paths(container: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, dict[str, Any]]]:
-    for i, node in enumerate(container.get("nodes") or []):
-        yield (*path, "nodes", i), node
-    for i, group in enumerate(container.get("groups") or []):
-        yield from _node_paths(group, (*path, "groups", i))
+    return ((item_path, item) for what, item_path, item, _ in walk_tree(container, path) if what == "node")
 
 
 def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
@@ -91,7 +90,6 @@ def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
                             "or note", "say what ran there (technology) or what it does (note)")
             for name in split_technologies(node.get("technology")):
                 if vocab.technologies and vocab.technology(name) is None:
-                    close = vocab.suggest_technology(name)
-                    hint = f"did you mean '{close[0]}'? " if close else ""
+                    hint = did_you_mean(name, vocab.technology_names(), n=2, cutoff=0.7)
                     yield _warn(spec, (*path, "technology"), f"technology '{name}' is not in the glossary",
-                                hint + "add it to render/data/technologies.yaml")
+                                (hint + " " if hint else "") + GLOSSARY_HINT)

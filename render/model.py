@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from archcat.parse import Document
+    from archcat.vocab import ResolvedKind
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -82,7 +89,32 @@ Where = Annotated[str, BeforeValidator(_plain_text), StringConstraints(strip_whi
                                                                       max_length=120), Printable]
 WHERE_HELP = ("Where in the source the fact is stated: a section heading, slide, page or minute, "
               "e.g. 'Stats', 'slide 14', '§4.2', '31:20'.")
-MetricValue = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1, max_length=120)]
+MetricValue = Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1, max_length=120),
+                        Printable]
+
+
+def walk_tree(container: Any, path: tuple, depth: int = 0, *, max_depth: int = MAX_GROUP_DEPTH
+              ) -> Iterator[tuple[str, tuple, dict, int]]:
+    """Every node and group of a view (or group) in the parsed, not yet validated tree, as
+    ("node" or "group", its path for locating, its mapping, its depth), in document order.
+
+    Entries that are not mappings are skipped (the model reports them); a group nested deeper than
+    `max_depth` is yielded as ("too-deep", path, group, depth) and not entered.
+    """
+    if not isinstance(container, dict):
+        return
+    nodes, groups = container.get("nodes"), container.get("groups")
+    for i, node in enumerate(nodes if isinstance(nodes, list) else []):
+        if isinstance(node, dict):
+            yield "node", (*path, "nodes", i), node, depth
+    for i, group in enumerate(groups if isinstance(groups, list) else []):
+        if not isinstance(group, dict):
+            continue
+        if depth + 1 > max_depth:
+            yield "too-deep", (*path, "groups", i), group, depth + 1
+            continue
+        yield "group", (*path, "groups", i), group, depth + 1
+        yield from walk_tree(group, (*path, "groups", i), depth + 1, max_depth=max_depth)
 
 
 class _Model(BaseModel):
@@ -227,3 +259,15 @@ class Architecture(_Model):
 
     def technologies(self) -> list[str]:
         return sorted({n.technology for n in self.components() if n.technology}, key=str.lower)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec: its id (the file name), where it lives, its content, and how it was read."""
+
+    id: str
+    path: Path
+    arch: Architecture
+    kinds: dict[str, ResolvedKind]  # kind text -> what it resolved to
+    source_bytes: bytes
+    doc: Document  # keeps the line and column of every value, for later checks

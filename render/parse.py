@@ -14,7 +14,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from render.diagnostics import Diagnostic
+from archcat.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 256 * 1024
 # LibYAML when PyYAML was built with it: the same documents, about twenty times faster.
@@ -145,7 +145,7 @@ _SYNTAX_MESSAGES = [
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = exc.problem or exc.context or "not valid YAML"
+    problem = str(exc.problem or exc.context or "not valid YAML")
     if problem.startswith("but found another document"):
         return Diagnostic(file, line, column, "the file holds more than one YAML document (a '---' line)",
                           "keep one spec per file")
@@ -159,8 +159,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic
         return Diagnostic(file, start_line, start_column,
                           f"this quote is not closed on its line, so the text runs on to line {end_line}",
                           "add the closing quote at the end of the text")
-    for start, message, hint in _SYNTAX_MESSAGES:
-        if problem.startswith(start):
+    for opening, message, hint in _SYNTAX_MESSAGES:
+        if problem.startswith(opening):
             return Diagnostic(file, line, column, f"YAML syntax error: {message}", hint)
     message = f"YAML syntax error: {problem}"
     if exc.context and exc.problem:

@@ -6,9 +6,10 @@ import datetime
 import re
 from pathlib import Path
 
-from render.diagnostics import BuildFailed, Diagnostic, display_path
-from render.discover import Project
-from render.validate import SPEC_ID
+from archcat.diagnostics import BuildFailed, Diagnostic, did_you_mean, display_path
+from archcat.discover import Project
+from archcat.files import write_atomic
+from archcat.validate import SPEC_ID
 
 STARTER = """\
 # yaml-language-server: $schema=../docs/archcat.schema.json
@@ -78,10 +79,7 @@ def _copy_of(project: Project, source: str, spec_id: str, year: int | None) -> s
     path = project.architectures / f"{source}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in project.architectures.glob("*.yaml"))
-        import difflib
-
-        close = difflib.get_close_matches(source, known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "run `archcat validate` to list them"
+        hint = did_you_mean(source, known) or "run `archcat validate` to list them"
         raise BuildFailed([Diagnostic(source, 1, 1, f"no spec '{source}' to start from", hint)])
     text = path.read_text(encoding="utf-8")
     header = (f"# {spec_id}: started from {source}. Every fact, number and source below was true of\n"
@@ -112,8 +110,4 @@ def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str
         text = _copy_of(project, source, spec_id, year if year_part.isdigit() else None)
     else:
         text = STARTER.format(id=spec_id, name=name.replace("-", " ").title(), year=year)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_atomic(path, text)

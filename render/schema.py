@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from render.model import Architecture
-from render.vocab import load_vocabulary
+from archcat.model import Architecture
+from archcat.vocab import load_vocabulary
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

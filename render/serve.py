@@ -7,7 +7,7 @@ builds succeeded, whether the latest one failed, and why. Every served .html
 page gets a tiny script, added to the response only, that long-polls
 `/__archcat__/state`, reloads the page when a newer build is up, and shows an
 error banner while the latest build is failing. The builder swaps its output
-in atomically (see `render.build.build`), so a half-built site is never
+in atomically (see `archcat.build.build`), so a half-built site is never
 served and the last good site stays up while an error is shown.
 
 `serve()` wires it to a project: a first build into a folder of its own
@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from render.diagnostics import BuildFailed
-from render.discover import Project
+from archcat.diagnostics import BuildFailed
+from archcat.discover import Project
 
 SERVE_DIR = ".archcat-serve"
 STATE_PATH = "/__archcat__/state"
@@ -465,16 +465,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def watched_folders(project: Project) -> list[Path]:
     """What a build reads that people edit: specs, icons, templates (the project's or the bundled) and vocabularies."""
-    from render.discover import DEFAULT_TEMPLATES
+    from archcat.paths import DATA_DIR, TEMPLATES_DIR
 
-    data = Path(__file__).resolve().parent / "data"
-    return [project.architectures, project.icons, project.templates, DEFAULT_TEMPLATES, data]
+    return [project.architectures, project.icons, project.templates, project.vocabulary, TEMPLATES_DIR, DATA_DIR]
 
 
 def start(project: Project, *, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
           log: Log | None = None, allow_remote: bool = False) -> ReloadServer:
     """Build once, then serve and watch on background threads. The caller must `close()` the server."""
-    from render.build import build
+    from archcat.build import build
 
     site = out or project.root / SERVE_DIR
 

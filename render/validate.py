@@ -7,40 +7,26 @@ that a type error in one place does not hide a dangling edge in another.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from render.diagnostics import Diagnostic, display_path
-from render.model import MAX_GROUP_DEPTH, MAX_NODES, Architecture
-from render.parse import Document, parse_bytes
-from render.vocab import ResolvedKind, Vocabulary, resolve_kind
+from archcat.diagnostics import Diagnostic, close_matches, did_you_mean, display_path
+from archcat.model import MAX_GROUP_DEPTH, MAX_NODES, Architecture, Spec, walk_tree
+from archcat.parse import Document, parse_bytes
+from archcat.vocab import ResolvedKind, Vocabulary, resolve_kind
 
 SPEC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A validated spec: its id (the file name), where it lives, and its content."""
-
-    id: str
-    path: Path
-    arch: Architecture
-    kinds: dict[str, ResolvedKind]  # kind text -> what it resolved to
-    source_bytes: bytes
-    doc: Document  # keeps the line and column of every value, for later checks
 
 
 def read_spec_file(path: Path) -> tuple[bytes | None, tuple[str, str]]:
     """The file's bytes, refusing what a spec cannot be: links that leave its folder, devices, huge files."""
     import stat
 
-    from render.parse import MAX_FILE_BYTES
+    from archcat.parse import MAX_FILE_BYTES
 
     try:
         if path.is_symlink():
@@ -91,7 +77,7 @@ def validate_document(doc: Document, vocab: Vocabulary, icons_dir: Path
     try:
         arch = Architecture.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(_translate(exc, doc))
+        problems.extend(translate_errors(exc, doc))
     checker = _CrossChecks(doc, vocab, icons_dir)
     checker.run()
     problems.extend(checker.problems)
@@ -137,9 +123,9 @@ def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
 
 
-def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[str | int, ...], root: type[BaseModel] = Architecture) -> type[BaseModel] | None:
     """The model class that owns the mapping at `loc` (for 'did you mean' hints)."""
-    model: Any = Architecture
+    model: Any = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -167,7 +153,9 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
+def translate_errors(exc: ValidationError, doc: Document, root: type[BaseModel] = Architecture
+                     ) -> Iterator[Diagnostic]:
+    """Pydantic's errors for the model `root` validated from `doc`, in YAML terms, each at its line."""
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
@@ -178,7 +166,7 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
             subject = f"'{name}'"
         elif len(loc) >= 2 and isinstance(loc[-2], str):
             name = str(loc[-2])
-            subject = f"entry {loc[-1] + 1} of '{name}'"
+            subject = f"entry {int(loc[-1]) + 1} of '{name}'"
         else:
             name = subject = "entry"
         hint = ""
@@ -188,9 +176,9 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
             loc = loc[:-1]
             hint = "see docs/spec-reference.md for the fields"
         elif kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
+            model = _model_at(loc[:-1], root)
             allowed = _field_names(model) if model else []
-            close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+            close = close_matches(str(name), allowed)
             message = f"unknown field '{name}'"
             if value is None and (" " in str(name) or not close):
                 message = f"text '{name}' became a field of its own"
@@ -224,6 +212,15 @@ def _translate(exc: ValidationError, doc: Document) -> Iterator[Diagnostic]:
             if name == "color":
                 message = f"'{value}' is not a colour"
                 hint = "use #rrggbb or a colour name such as red"
+            elif name == "summary":
+                message = "'summary' must be a full sentence, ending with a full stop"
+                hint = "one sentence, in your own words, on what it is for"
+            elif name == "class":
+                message = f"'{value}' is not a diagrams class path"
+                hint = "write provider.module.Class, e.g. onprem.inmemory.Redis"
+            elif ctx.get("pattern") == r"^[^,\n]+$":
+                message = f"'{value}' contains a comma"
+                hint = "a comma separates technologies in a spec, so a name cannot contain one"
             else:
                 message = f"'{value}' is not a valid id"
                 hint = "ids use lowercase letters, digits and single dashes, at most 40 characters"
@@ -266,11 +263,6 @@ def _all_ids_readable(container: dict) -> bool:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _did_you_mean(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 class _CrossChecks:
@@ -327,7 +319,7 @@ class _CrossChecks:
     def _check_ref(self, value: Any, known: set[str], path: tuple, what: str) -> None:
         ref = _text(value)
         if ref is not None and ref not in known:
-            hint = _did_you_mean(ref, known) or (f"known {what}s: {', '.join(sorted(known))}" if known else
+            hint = did_you_mean(ref, known) or (f"known {what}s: {', '.join(sorted(known))}" if known else
                                                   f"add a {what} with this id")
             self.error(path, f"cites {what} '{ref}' but no {what} has that id", hint)
 
@@ -336,10 +328,9 @@ class _CrossChecks:
             return
         for i, item in enumerate(value):
             if isinstance(item, str) and item not in self.vocab.patterns:
-                close = self.vocab.suggest_pattern(item)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                self.error((*path, i), f"unknown pattern '{item}'",
-                           hint + "run `archcat patterns` to list them, or add it to render/data/patterns.yaml")
+                hint = did_you_mean(item.lower(), self.vocab.patterns)
+                self.error((*path, i), f"unknown pattern '{item}'", (hint + " " if hint else "")
+                           + "run `archcat patterns` to list them, or add it to the catalog's vocabulary/patterns.yaml")
 
     def _check_terms(self, value: Any, path: tuple, known: dict, what: str, command: str, *,
                      single: bool = False) -> None:
@@ -347,29 +338,23 @@ class _CrossChecks:
             return
         for i, item in enumerate(value):
             if isinstance(item, str) and item not in known:
-                close = _did_you_mean(item, known)
+                close = did_you_mean(item, known)
                 self.error(path if single else (*path, i), f"unknown {what} '{item}'",
                            (close + " " if close else "") + f"run `archcat {command}` to list them, or add it to "
-                           f"render/data/{command}.yaml")
+                           f"the catalog's vocabulary/{command}.yaml")
 
     def _nodes_of(self, container: dict, path: tuple, depth: int, *, check: bool = True
                   ) -> Iterator[tuple[tuple, dict]]:
-        for i, node in _items(container.get("nodes")):
-            yield (*path, "nodes", i), node
-        for i, group in _items(container.get("groups")):
-            if depth + 1 > MAX_GROUP_DEPTH:
-                if check:
-                    self.error((*path, "groups", i), f"groups nest more than {MAX_GROUP_DEPTH} levels deep",
-                               "flatten the grouping")
-                continue
-            yield from self._nodes_of(group, (*path, "groups", i), depth + 1, check=check)
+        for what, item_path, item, _ in walk_tree(container, path, depth):
+            if what == "node":
+                yield item_path, item
+            elif what == "too-deep" and check:
+                self.error(item_path, f"groups nest more than {MAX_GROUP_DEPTH} levels deep", "flatten the grouping")
 
     def _groups_of(self, container: dict, path: tuple, depth: int = 0) -> Iterator[tuple[tuple, dict, int]]:
-        for i, group in _items(container.get("groups")):
-            if depth + 1 > MAX_GROUP_DEPTH:
-                continue
-            yield (*path, "groups", i), group, depth + 1
-            yield from self._groups_of(group, (*path, "groups", i), depth + 1)
+        for what, item_path, item, item_depth in walk_tree(container, path, depth):
+            if what == "group":
+                yield item_path, item, item_depth
 
     def _check_view(self, view: dict, path: tuple) -> None:
         nodes = list(self._nodes_of(view, path, 0))
@@ -414,7 +399,7 @@ class _CrossChecks:
                 ref = _text(edge.get(end))
                 ends[end] = ref
                 if ref is not None and ref not in owner and ids_known:
-                    hint = _did_you_mean(ref, owner) or "edges connect ids of nodes or groups in the same view"
+                    hint = did_you_mean(ref, owner) or "edges connect ids of nodes or groups in the same view"
                     self.error((*path, "edges", i, end), f"edge {end} '{ref}' but no node or group has that id", hint)
             a, b = ends["from"], ends["to"]
             if a and b and a in owner and b in owner:

@@ -1,17 +1,25 @@
-"""The shared vocabularies (kinds, patterns) loaded from render/data/*.yaml."""
+"""The vocabularies a spec draws on: kinds, patterns, technologies, domains and tags.
+
+They are data (archcat's own in data/*.yaml, a catalog's additions in its
+vocabulary/ folder), read and checked by vocab_files.py; this module holds
+what the rest of archcat looks up in them.
+"""
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
+import threading
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
+from archcat.diagnostics import did_you_mean
+from archcat.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).parent / "data"
+if TYPE_CHECKING:
+    from archcat.diagnostics import Diagnostic
+    from archcat.discover import Project
 ICON_SUFFIXES = (".png",)
 MAX_ICON_BYTES = 512 * 1024
 _ICON_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -70,6 +78,7 @@ class Vocabulary:
     technologies: dict[str, Technology] = field(default_factory=dict)
     domains: dict[str, Term] = field(default_factory=dict)
     tags: dict[str, Term] = field(default_factory=dict)
+    problems: tuple[Diagnostic, ...] = ()  # what is wrong in the vocabulary files, each at its line
 
     def technology(self, name: str) -> Technology | None:
         """The glossary entry for a technology name or alias."""
@@ -85,14 +94,9 @@ class Vocabulary:
             object.__setattr__(self, "_tech_index", index)
         return index
 
-    def suggest_technology(self, text: str) -> list[str]:
-        return difflib.get_close_matches(text, list(self._technology_index()), n=2, cutoff=0.7)
-
-    def suggest_kind(self, text: str) -> list[str]:
-        return difflib.get_close_matches(text.lower(), list(self.kinds), n=3, cutoff=0.6)
-
-    def suggest_pattern(self, text: str) -> list[str]:
-        return difflib.get_close_matches(text.lower(), list(self.patterns), n=3, cutoff=0.6)
+    def technology_names(self) -> list[str]:
+        """Every name and alias the glossary knows."""
+        return list(self._technology_index())
 
     def search_kinds(self, text: str = "") -> list[Kind]:
         needle = text.lower().strip()
@@ -104,29 +108,52 @@ class Vocabulary:
         return sorted(found, key=lambda k: (list(self.categories).index(k.category), k.name))
 
 
-def _load_yaml(path: Path):
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+VOCABULARY_FILES = ("kinds", "patterns", "technologies", "domains", "tags")
 
 
-@cache
-def load_vocabulary() -> Vocabulary:
-    raw = _load_yaml(DATA_DIR / "kinds.yaml")
-    categories = dict(raw["categories"])
-    kinds = {
-        name: Kind(name, entry["class"], entry["category"], entry["description"], bool(entry.get("generic")))
-        for name, entry in raw["kinds"].items()
-    }
-    patterns_raw = _load_yaml(DATA_DIR / "patterns.yaml")
-    patterns = {pid: Pattern(pid, e["name"], e["summary"]) for pid, e in patterns_raw.items()}
-    technologies: dict[str, Technology] = {}
-    glossary = DATA_DIR / "technologies.yaml"
-    if glossary.exists():
-        for name, e in (_load_yaml(glossary) or {}).items():
-            technologies[name] = Technology(name, e["category"], e["summary"], tuple(e.get("alternatives") or ()),
-                                            tuple(e.get("aliases") or ()), e.get("url"))
-    domains = {tid: Term(tid, e["name"], e["summary"]) for tid, e in _load_yaml(DATA_DIR / "domains.yaml").items()}
-    tags = {tid: Term(tid, e["name"], e["summary"]) for tid, e in _load_yaml(DATA_DIR / "tags.yaml").items()}
-    return Vocabulary(kinds, categories, patterns, technologies, domains, tags)
+def vocabulary_files(project: Project | None = None) -> list[Path]:
+    """The files a vocabulary is read from: archcat's own, then the catalog's additions in vocabulary/."""
+    files = [DATA_DIR / f"{name}.yaml" for name in VOCABULARY_FILES]
+    if project is not None:
+        files += [project.vocabulary / f"{name}.yaml" for name in VOCABULARY_FILES]
+    return files
+
+
+def _signature(files: list[Path]) -> tuple:
+    found = []
+    for path in files:
+        try:
+            info = path.stat()
+            found.append((str(path), info.st_size, info.st_mtime_ns))
+        except OSError:
+            found.append((str(path), -1, -1))
+    return tuple(found)
+
+
+_LOADED: dict[tuple, Vocabulary] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def load_vocabulary(project: Project | None = None) -> Vocabulary:
+    """The vocabularies: archcat's own plus, for a catalog folder, its `vocabulary/` additions.
+
+    Every file goes through the same position-keeping loader and models as a
+    spec; what is wrong in them is in `Vocabulary.problems`, located at its
+    line. The result is reused until one of the files changes on disk, so a
+    long-running `serve` picks up a saved glossary entry on its next build.
+    """
+    files = vocabulary_files(project)
+    signature = _signature(files)
+    with _LOADED_LOCK:
+        if signature in _LOADED:
+            return _LOADED[signature]
+    from archcat.vocab_files import read_vocabulary
+
+    vocab = read_vocabulary(project)
+    with _LOADED_LOCK:
+        _LOADED.clear()  # keep one: older versions of the files are never asked for again
+        _LOADED[signature] = vocab
+    return vocab
 
 
 @dataclass(frozen=True)
@@ -146,7 +173,7 @@ def import_node_class(class_path: str) -> type:
     cls = getattr(module, class_name)
     from diagrams import Node
 
-    if not (isinstance(cls, type) and issubclass(cls, Node) and cls._icon):
+    if not (isinstance(cls, type) and issubclass(cls, Node) and getattr(cls, "_icon", None)):
         raise AttributeError(class_name)
     return cls
 
@@ -166,9 +193,8 @@ def resolve_kind(kind: str, vocab: Vocabulary, icons_dir: Path) -> tuple[Resolve
             hint = "check the name in the diagrams docs, e.g. onprem.inmemory.Redis"
             return None, f"no diagrams class '{kind}'", hint
         return ResolvedKind(_category_of(class_path, vocab) or "compute", class_path=class_path), "", ""
-    close = vocab.suggest_kind(kind)
-    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-    return None, f"unknown kind '{kind}'", hint + "run `archcat kinds` to list them"
+    hint = did_you_mean(kind.lower(), vocab.kinds, n=3)
+    return None, f"unknown kind '{kind}'", (hint + " " if hint else "") + "run `archcat kinds` to list them"
 
 
 def _category_of(class_path: str, vocab: Vocabulary) -> str | None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from render.build import load_catalog
-from render.discover import Project
-from render.validate import Spec
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.model import Spec
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

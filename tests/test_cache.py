@@ -9,10 +9,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from render.build import build, load_catalog
-from render.cache import Cache
-from render.discover import Project
-from render.draw import dot_binary, encode_png, rasterize
+from archcat.build import build
+from archcat.cache import Cache
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.draw import dot_binary, encode_png, rasterize
 from tests.conftest import VALID_SPEC, write_spec
 
 
@@ -97,9 +98,9 @@ def test_unused_entries_are_pruned(project: Project):
 
 
 def test_png_encoding_is_lossless_and_smaller_than_graphviz(shop, tmp_path: Path):
-    from render.graph import THEMES, build_dot
+    from archcat.graph import PALETTES, build_dot
 
-    source = build_dot(shop, shop.arch.views[0], THEMES["light"]).encode()
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"]).encode()
     graphviz_png = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source, capture_output=True,
                                   check=True).stdout
     pdf = subprocess.run([dot_binary(), "-Tpdf:cairo"], input=source, capture_output=True, check=True).stdout
@@ -160,7 +161,7 @@ def test_any_input_change_defeats_the_stamp(project: Project):
 def test_the_up_to_date_stamp_sees_the_installed_versions():
     from importlib.metadata import version
 
-    from render.build import installed_packages
+    from archcat.output import installed_packages
 
     names = [name.rpartition("/")[2] for name in installed_packages()]
     for package in ("diagrams", "pypdfium2", "deflate", "Jinja2"):
@@ -172,9 +173,9 @@ def test_a_no_op_build_loads_neither_the_validator_nor_the_templates(project: Pr
     two_specs(project)
     build(project, workers=2)
     script = ("import sys\n"
-              "from render.cli import main\n"
+              "from archcat.cli import main\n"
               "assert main(['--root', sys.argv[1], 'build', '-q']) == 0\n"
-              "print(sorted(m for m in ('pydantic', 'jinja2', 'rich', 'render.validate') if m in sys.modules))\n")
+              "print(sorted(m for m in ('pydantic', 'jinja2', 'rich', 'archcat.validate') if m in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", script, str(project.root)], capture_output=True, text=True,
                             check=True)
     assert "up to date" in result.stdout

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from render.build import load_catalog, plan, run_jobs
-from render.discover import Project
-from render.lint import lint
-from render.vocab import load_vocabulary
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.jobs import plan, run_jobs
+from archcat.lint import lint
+from archcat.vocab import load_vocabulary
 from tests.conftest import REPO
 
 PROJECT = Project(REPO)

@@ -14,11 +14,14 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu, Inches
 
-from render.build import diagram_path, load_catalog, plan, run_jobs
-from render.deck import build_deck, deck_path
-from render.diagnostics import errors
-from render.discover import Project
-from render.validate import Spec
+from archcat.build import build
+from archcat.catalog import load_catalog
+from archcat.deck import build_deck
+from archcat.diagnostics import errors
+from archcat.discover import Project
+from archcat.jobs import plan, run_jobs
+from archcat.model import Spec
+from archcat.paths import deck_path, diagram_path
 from tests.conftest import REPO
 
 # twitter-2013 has three views; dropbox-2016 six long lessons and eight sources.
@@ -77,10 +80,13 @@ def sections(prs, spec: Spec) -> dict[str, list]:
     """The deck's slides by role, checking that the roles come in the expected order."""
     slides = list(prs.slides)
     views = len(spec.arch.views)
+    # Key numbers that do not fit beside the summary get the slide after the title.
+    numbers = slides[1:2] if len(slides) > 1 and title_of(slides[1]) == "Key numbers" else []
+    first_view = 1 + len(numbers)
     lessons = [s for s in slides if any(shape.name == "Lesson number" for shape in s.shapes)]
     sources = [s for s in slides if re.fullmatch(r"Sources( \(\d+/\d+\))?", title_of(s))]
-    return {"title": slides[:1], "views": slides[1:1 + views], "lessons": lessons, "sources": sources,
-            "all": slides}
+    return {"title": slides[:1], "numbers": numbers, "views": slides[first_view:first_view + views],
+            "lessons": lessons, "sources": sources, "all": slides}
 
 
 def test_deck_path_is_stable():
@@ -94,9 +100,10 @@ def test_slides_come_in_order(decks, specs, spec_id: str, theme: str):
     assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H)
     parts = sections(prs, spec)
     lesson_slides, source_slides = len(parts["lessons"]), len(parts["sources"])
-    assert len(parts["all"]) == 1 + len(spec.arch.views) + lesson_slides + source_slides
+    head = 1 + len(parts["numbers"]) + len(spec.arch.views)
+    assert len(parts["all"]) == head + lesson_slides + source_slides
     assert [title_of(s) for s in parts["views"]] == [v.title for v in spec.arch.views]
-    assert parts["all"][1 + len(spec.arch.views):] == parts["lessons"] + parts["sources"]
+    assert parts["all"][head:] == parts["lessons"] + parts["sources"]
     assert source_slides >= 1  # one, or two for many long ones (how many depends on the installed font's widths)
     assert lesson_slides == len(spec.arch.lessons)  # one lesson a slide
     assert [title_of(s) for s in parts["lessons"]] == [clean(lesson.title) for lesson in spec.arch.lessons]
@@ -105,11 +112,15 @@ def test_slides_come_in_order(decks, specs, spec_id: str, theme: str):
 @pytest.mark.parametrize(("spec_id", "theme"), CASES)
 def test_title_slide_has_the_name_and_key_numbers(decks, specs, spec_id: str, theme: str):
     arch = specs[spec_id].arch
-    slide = Presentation(str(decks[spec_id, theme])).slides[0]
+    prs = Presentation(str(decks[spec_id, theme]))
+    slide = prs.slides[0]
     assert title_of(slide) == arch.name
     text = "\n".join(texts(slide))
     for expected in (arch.era or str(arch.year), arch.title, clean(arch.summary)):
         assert expected in text
+    numbers = sections(prs, specs[spec_id])["numbers"]
+    if numbers:  # they did not fit beside the summary: every one is on the next slide instead
+        text = "\n".join(texts(numbers[0]))
     for metric in arch.metrics:
         assert metric.value in text
         assert f"{metric.label} ({metric.year})" in text
@@ -152,7 +163,7 @@ def test_notes_number_the_request_flow(decks, specs, spec_id: str, theme: str):
 
 @pytest.mark.parametrize(("spec_id", "theme"), CASES)
 def test_every_lesson_has_its_own_slide(decks, specs, spec_id: str, theme: str):
-    from render.vocab import load_vocabulary
+    from archcat.vocab import load_vocabulary
 
     spec = specs[spec_id]
     names = {p.id: p.name for p in load_vocabulary().patterns.values()}
@@ -280,3 +291,21 @@ def test_decks_open_in_libreoffice(decks, tmp_path: Path):
                 assert any(x0 >= bx0 - 2 and x1 <= bx1 + 2 and by0 <= (y0 + y1) / 2 <= by1
                            and y1 <= by1 + 0.3 * (y1 - y0)
                            for bx0, by0, bx1, by1 in boxes), f"{deck.name} page {number}: '{word}' outside its box"
+
+
+def test_cli_deck_and_slides_build(tmp_path: Path):
+    """`archcat deck` writes a deck, and `build --slides` links every slide export and deck from the page."""
+    from archcat.cli import main
+
+    project = Project(tmp_path / "proj")
+    project.architectures.mkdir(parents=True)
+    shutil.copy(REPO / "architectures" / "bitly-2014.yaml", project.architectures)
+    assert main(["--root", str(project.root), "deck", "bitly-2014", "--theme", "dark"]) == 0
+    assert (project.output / "decks" / "bitly-2014-dark.pptx").is_file()
+    result = build(project, out=tmp_path / "site", slides=True)
+    site = tmp_path / "site"
+    page = (site / "architectures" / "bitly-2014.html").read_text(encoding="utf-8")
+    for href in re.findall(r'href="\.\./((?:slides|decks)/[^"]+)"', page):
+        assert (site / href).is_file(), href
+    assert "decks/bitly-2014-light.pptx" in page and "slides/bitly-2014/overview-dark.png" in page
+    assert result.written

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from render.build import load_catalog, plan, run_jobs
-from render.discover import Project
-from render.lint import lint
-from render.vocab import load_vocabulary
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.jobs import plan, run_jobs
+from archcat.lint import lint
+from archcat.vocab import load_vocabulary
 from tests.conftest import REPO, write_spec
 
 
@@ -34,7 +35,7 @@ def test_reference_example_validates_and_renders(project: Project, tmp_path: Pat
 
 
 def test_reference_documents_every_field_of_the_model():
-    from render.model import Architecture, Edge, Group, Lesson, Metric, Node, Source, Step, View
+    from archcat.model import Architecture, Edge, Group, Lesson, Metric, Node, Source, Step, View
 
     text = (REPO / "docs" / "spec-reference.md").read_text(encoding="utf-8")
     for model in (Architecture, Source, Metric, Lesson, View, Node, Group, Edge, Step):

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from render.draw import DrawError, Target, render
-from render.graph import THEMES, build_dot
-from render.validate import Spec
+from archcat.draw import DrawError, Target, render
+from archcat.graph import PALETTES, build_dot
+from archcat.model import Spec
 
 
 def render_all(spec: Spec, out: Path, theme: str = "light") -> dict[str, Path]:
-    source = build_dot(spec, spec.arch.views[0], THEMES[theme])
+    source = build_dot(spec, spec.arch.views[0], PALETTES[theme])
     paths = {fmt: out / f"overview-{theme}.{fmt}" for fmt in ("png", "svg", "pdf")}
     render(source, [Target(fmt, path) for fmt, path in paths.items()])
     return paths
@@ -34,7 +34,9 @@ def test_png_is_rendered_at_twice_the_svg_density(shop: Spec, tmp_path: Path):
     paths = render_all(shop, tmp_path / "out")
     data = paths["png"].read_bytes()
     png_width = int.from_bytes(data[16:20], "big")
-    svg_width = float(re.search(r'<svg width="([0-9.]+)pt"', paths["svg"].read_text()).group(1))
+    from archcat.svg import parse
+
+    svg_width = float(parse(paths["svg"].read_bytes()).get("width").removesuffix("pt"))
     assert abs(png_width - svg_width * 2) <= 2
 
 
@@ -52,7 +54,7 @@ def test_svg_is_self_contained(shop: Spec, tmp_path: Path):
 
 
 def test_each_distinct_icon_is_embedded_once(project, tmp_path: Path):
-    from render.build import load_catalog
+    from archcat.catalog import load_catalog
     from tests.conftest import VALID_SPEC, write_spec
 
     text = VALID_SPEC.read_text(encoding="utf-8").replace("kind: postgresql}", "kind: redis}")
@@ -85,7 +87,7 @@ def test_graphviz_time_limit(tmp_path: Path):
 
 
 def test_svg_is_the_same_whether_or_not_png_is_rendered_with_it(shop: Spec, tmp_path: Path):
-    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     render(source, [Target("svg", tmp_path / "alone.svg")])
     render(source, [Target("png", tmp_path / "x.png"), Target("svg", tmp_path / "with-png.svg")])
     alone = (tmp_path / "alone.svg").read_bytes()
@@ -113,11 +115,11 @@ def test_png_matches_what_graphviz_itself_draws(shop: Spec, tmp_path: Path):
 
     from PIL import ImageChops, ImageStat
 
-    from render.draw import dot_binary
+    from archcat.draw import dot_binary
 
     for theme in ("light", "dark"):
         ours = _pixels(render_all(shop, tmp_path / "out", theme)["png"])
-        source = build_dot(shop, shop.arch.views[0], THEMES[theme])
+        source = build_dot(shop, shop.arch.views[0], PALETTES[theme])
         reference_path = tmp_path / f"graphviz-{theme}.png"
         subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144", f"-o{reference_path}"], input=source.encode(),
                        check=True)
@@ -137,19 +139,19 @@ def test_png_matches_what_graphviz_itself_draws(shop: Spec, tmp_path: Path):
 def test_png_is_compact_and_says_its_density(shop: Spec, tmp_path: Path):
     import subprocess
 
-    from render.draw import dot_binary
+    from archcat.draw import dot_binary
 
     png = render_all(shop, tmp_path / "out")["png"]
     image = _pixels(png)
     assert image.info["dpi"] == pytest.approx((144, 144), abs=0.01)
-    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     graphviz = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), check=True,
                               capture_output=True).stdout
     assert png.stat().st_size < len(graphviz)
 
 
 def test_transparent_background_keeps_its_alpha(shop: Spec, tmp_path: Path):
-    source = build_dot(shop, shop.arch.views[0], THEMES["transparent"])
+    source = build_dot(shop, shop.arch.views[0], PALETTES["transparent"])
     render(source, [Target("png", tmp_path / "t.png"), Target("thumb", tmp_path / "thumb.png")], transparent=True)
     for name in ("t.png", "thumb.png"):
         image = _pixels(tmp_path / name)
@@ -161,7 +163,7 @@ def test_transparent_background_keeps_its_alpha(shop: Spec, tmp_path: Path):
 def test_thumbnail_is_a_small_copy_of_the_png(shop: Spec, tmp_path: Path):
     from PIL import ImageChops, ImageStat
 
-    source = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     render(source, [Target("png", tmp_path / "big.png"), Target("thumb", tmp_path / "thumb.png")])
     big, thumb = _pixels(tmp_path / "big.png"), _pixels(tmp_path / "thumb.png")
     assert thumb.width == 480
@@ -174,7 +176,7 @@ def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
     """PDFium is not thread-safe: renders from many threads at once must neither crash nor differ."""
     from concurrent.futures import ThreadPoolExecutor
 
-    sources = [build_dot(shop, view, THEMES[theme]) for view in shop.arch.views for theme in ("light", "dark")]
+    sources = [build_dot(shop, view, PALETTES[theme]) for view in shop.arch.views for theme in ("light", "dark")]
     jobs = [(i % len(sources), i) for i in range(16)]
 
     def draw(job: tuple[int, int]) -> bytes:
@@ -190,7 +192,7 @@ def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
 
 
 def test_an_unreadable_pdf_is_a_draw_error_not_a_crash():
-    from render.draw import rasterize
+    from archcat.draw import rasterize
 
     with pytest.raises(DrawError, match="the PNG could not be drawn"):
         rasterize(b"%PDF-1.5 not really", [("scale", 2)])

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from render.build import build, load_catalog
-from render.discover import Project
-from render.gallery import alt_text, make_site, safe_url
-from render.vocab import load_vocabulary, split_technologies
+from archcat.build import build
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.gallery import alt_text, make_site, safe_url
+from archcat.vocab import load_vocabulary, split_technologies
 from tests.conftest import VALID_SPEC, write_spec
 
 PAYLOAD = "<script>alert(1)</script>"

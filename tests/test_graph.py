@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 
-from render.build import load_catalog
-from render.discover import Project
-from render.graph import THEMES, build_dot, node_lines
-from render.validate import Spec
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.graph import PALETTES, build_dot, node_lines
+from archcat.model import Spec
 from tests.conftest import VALID_SPEC, write_spec
 
 
 def test_dot_is_deterministic_and_uses_spec_ids(shop: Spec):
     view = shop.arch.views[0]
-    first = build_dot(shop, view, THEMES["light"])
-    second = build_dot(shop, view, THEMES["light"])
+    first = build_dot(shop, view, PALETTES["light"])
+    second = build_dot(shop, view, PALETTES["light"])
     assert first == second
     for node_id in ("users", "lb", "web", "cache", "db"):
         assert re.search(rf"^\s*{node_id} \[", first, re.MULTILINE), node_id
@@ -23,7 +23,7 @@ def test_dot_is_deterministic_and_uses_spec_ids(shop: Spec):
 
 
 def test_edges_to_groups_are_drawn_to_the_cluster_border(shop: Spec):
-    dot = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    dot = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     route = next(line for line in dot.splitlines() if line.strip().startswith("lb -> web"))
     assert "lhead=cluster_app" in route
     miss = next(line for line in dot.splitlines() if line.strip().startswith("web -> db"))
@@ -31,7 +31,7 @@ def test_edges_to_groups_are_drawn_to_the_cluster_border(shop: Spec):
 
 
 def test_flow_step_numbers_are_drawn_on_their_edges(shop: Spec):
-    dot = build_dot(shop, shop.arch.views[0], THEMES["light"])
+    dot = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     for number, (tail, head) in enumerate([("users", "lb"), ("lb", "web"), ("web", "cache"), ("web", "db")], 1):
         line = next(line for line in dot.splitlines() if line.strip().startswith(f"{tail} -> {head}"))
         assert f"<B>&#160;{number}&#160;</B>" in line
@@ -43,9 +43,9 @@ def test_tier_count_and_technology_appear_on_the_node():
 
 
 def test_themes_differ(shop: Spec):
-    light = build_dot(shop, shop.arch.views[0], THEMES["light"])
-    dark = build_dot(shop, shop.arch.views[0], THEMES["dark"])
-    assert 'bgcolor="#ffffff"' in light and THEMES["dark"].background in dark
+    light = build_dot(shop, shop.arch.views[0], PALETTES["light"])
+    dark = build_dot(shop, shop.arch.views[0], PALETTES["dark"])
+    assert 'bgcolor="#ffffff"' in light and PALETTES["dark"].background in dark
 
 
 def test_hostile_text_cannot_inject_markup_or_dot(project: Project):
@@ -57,7 +57,7 @@ def test_hostile_text_cannot_inject_markup_or_dot(project: Project):
     write_spec(project, "shop-2020", text)
     specs, problems = load_catalog(project)
     assert problems == []
-    dot = build_dot(specs[0], specs[0].arch.views[0], THEMES["light"])
+    dot = build_dot(specs[0], specs[0].arch.views[0], PALETTES["light"])
     assert "<script>" not in dot and "<i>App</i>" not in dot and "<br/>" not in dot
     assert "&lt;b&gt;x&lt;/b&gt;" in dot and "&lt;i&gt;App&lt;/i&gt;" in dot
     # The node statement for lb is still one statement with the icon and the escaped label.

@@ -1,13 +1,14 @@
 """Hostile input: the invalid corpus through the CLI, injection payloads through the whole pipeline, fuzzing.
 
-1. Every file in fixtures/invalid/ goes through `python -m render validate` in a scratch project: it must
-   exit 1 with located `file:line:col: error:` lines, never a traceback, and write nothing anywhere.
+1. Every file in fixtures/invalid/ goes through one `python -m archcat validate` in a scratch project: each
+   file gets exactly its golden `file:line:col: error:` lines (tests/fixtures/invalid/EXPECTED), with no
+   traceback, and nothing is written anywhere. This is the corpus's only run.
 2. Valid specs whose every text field carries an HTML, template or DOT injection payload validate, render
    with real Graphviz and build a gallery in which each payload is only ever inert, escaped text.
 3. Hypothesis builds spec-like data (valid, mutated, and as damaged YAML text): loading never raises, and
    either the spec validates and draws, or every diagnostic is located and says something.
-4. Known defects found by this file are pinned by strict xfail tests at the end: when one is fixed, its
-   test starts passing and the marker must go.
+4. Single cases for defects this file once found (control characters, odd kinds and icon names), each
+   asserting the located rejection or the drawing that fixed it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,14 +33,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from render.build import build, load_catalog
-from render.discover import Project
-from render.draw import DrawError, Target, dot_binary, render
-from render.graph import THEMES, build_dot, cluster_name
-from render.parse import parse_bytes
-from render.validate import Spec, load_spec
-from render.vocab import load_vocabulary
-from tests.conftest import FIXTURES, REPO, VALID_SPEC
+from archcat.build import build
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.draw import Target, dot_binary, render
+from archcat.graph import PALETTES, build_dot, cluster_name
+from archcat.model import Spec
+from archcat.parse import parse_bytes
+from archcat.validate import load_spec
+from archcat.vocab import load_vocabulary
+from tests.conftest import FIXTURES, VALID_SPEC
 
 INVALID = FIXTURES / "invalid"
 CORPUS = sorted(p.name for p in INVALID.glob("*.yaml"))
@@ -84,32 +86,37 @@ class CliRun:
     after: dict[str, tuple]
 
 
-def validate_in_scratch_project(root: Path, name: str) -> CliRun:
-    """`python -m render validate architectures/<name>` in a fresh project whose HOME and TMPDIR live inside it."""
-    (root / "architectures").mkdir(parents=True)
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """The whole corpus through one `python -m archcat validate`, in a fresh project whose HOME and TMPDIR
+    live inside it: every file's problems in one run, as a contributor would see them."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "architectures").mkdir()
     (root / "home").mkdir()
     (root / "tmp").mkdir()
-    shutil.copyfile(INVALID / name, root / "architectures" / name)
+    for name in CORPUS:
+        shutil.copyfile(INVALID / name, root / "architectures" / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHCAT_")}
-    env.update(HOME=str(root / "home"), TMPDIR=str(root / "tmp"), PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1",
+    env.update(HOME=str(root / "home"), TMPDIR=str(root / "tmp"), PYTHONDONTWRITEBYTECODE="1",
                NO_COLOR="1", TERM="dumb", COLUMNS="200")
     before = snapshot(root)
-    result = subprocess.run([sys.executable, "-m", "render", "validate", f"architectures/{name}"], cwd=root,
-                            env=env, capture_output=True, timeout=120, check=False)
+    result = subprocess.run([sys.executable, "-m", "archcat", "validate"], cwd=root, env=env, capture_output=True,
+                            timeout=300, check=False)
     after = snapshot(root)
     stdout = result.stdout.decode("utf-8", "replace")
     stderr = result.stderr.decode("utf-8", "replace")
     return CliRun(result.returncode, stdout + stderr, stderr, before, after)
 
 
-@pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliRun]:
-    """All corpus files validated at once, in parallel: each run is a separate process in its own folder."""
-    base = tmp_path_factory.mktemp("cli")
-    with ThreadPoolExecutor(max_workers=max(2, min(8, (os.cpu_count() or 1) * 2))) as pool:
-        futures = {name: pool.submit(validate_in_scratch_project, base / f"case-{i}", name)
-                   for i, name in enumerate(CORPUS)}
-        return {name: future.result() for name, future in futures.items()}
+def test_the_corpus_fails_validation_without_a_traceback_and_writes_nothing(corpus_run: CliRun):
+    assert corpus_run.returncode == 1, corpus_run.output
+    assert "Traceback" not in corpus_run.output and "internal error" not in corpus_run.output
+    assert "spec(s) valid" not in corpus_run.output
+    assert corpus_run.after == corpus_run.before, "validate wrote or changed files"
+    files = "|".join(re.escape(f"architectures/{name}") for name in CORPUS)
+    assert all(re.match(rf"({files}):\d+:\d+: error: ", line) or line.startswith("    hint: ")
+               or re.fullmatch(r"\d+ error\(s\).*", line) for line in corpus_run.stderr.splitlines()), \
+        "every line is a located error, its hint, or the count"
 
 
 def test_corpus_is_large_and_documented():
@@ -119,26 +126,17 @@ def test_corpus_is_large_and_documented():
 
 
 @pytest.mark.parametrize("name", CORPUS)
-def test_cli_rejects_corpus_file_with_located_errors_and_writes_nothing(cli_runs: dict[str, CliRun], name: str):
-    run = cli_runs[name]
-    assert run.returncode == 1, run.output
-    assert "Traceback" not in run.output
-    assert "internal error" not in run.output
-    assert "spec(s) valid" not in run.output
-    display = f"architectures/{name}"
-    located = re.compile(rf"^{re.escape(display)}:(\d+):(\d+): error: (.+)$")
-    printed = [m.groups() for m in map(located.match, run.stderr.splitlines()) if m]
+def test_each_corpus_file_gets_exactly_its_golden_diagnostics(corpus_run: CliRun, name: str):
+    located = re.compile(rf"^{re.escape(f'architectures/{name}')}:(\d+):(\d+): error: (.+)$")
+    printed = [m.groups() for m in map(located.match, corpus_run.stderr.splitlines()) if m]
     assert [(int(a), int(b), message) for a, b, message in printed] == golden()[name]
-    assert all(line.startswith((display + ":", "    hint: ")) or re.fullmatch(r"\d+ error\(s\).*", line)
-               for line in run.stderr.splitlines()), run.stderr
-    assert run.after == run.before, "validate wrote or changed files"
 
 
 def test_the_ten_thousand_node_spec_hits_the_file_size_limit():
     # A complete node takes at least ~27 bytes even in the tightest flow style ("{id: n1,label: x,kind: go},"),
     # so 10,000 nodes cannot fit in 256 KiB: this file (35 bytes a node) is stopped by the size limit before
     # it is parsed. The 7,500-node file stays just under the size limit and is stopped by the node limit.
-    from render.parse import MAX_FILE_BYTES
+    from archcat.parse import MAX_FILE_BYTES
 
     big = INVALID / "ten-thousand-nodes.yaml"
     assert big.read_bytes().count(b"{id: n") == 10_000
@@ -242,7 +240,7 @@ def test_every_format_of_every_payload_view_is_written(payload_site: PayloadSite
 def test_dot_has_exactly_the_spec_nodes_and_no_injected_ones(payload_site: PayloadSite):
     for key, spec in payload_site.specs.items():
         view = spec.arch.views[0]
-        for theme in THEMES.values():
+        for theme in PALETTES.values():
             source = build_dot(spec, view, theme)
             laid_out = subprocess.run([dot_binary(), "-Tjson0"], input=source.encode("utf-8"), capture_output=True,
                                       timeout=60, check=True)
@@ -571,20 +569,6 @@ def dump(spec: object, data: st.DataObject) -> bytes:
                           width=data.draw(st.sampled_from([40, 80, 1000]), label="width")).encode("utf-8")
 
 
-# Text the validator accepts but Graphviz cannot draw (a known defect, pinned below).
-KNOWN_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
 def drawing(data: st.DataObject, *, every: int) -> dict:
     """Which theme to build, and whether to run Graphviz on this example (about one in `every`)."""
     return {"theme": data.draw(st.sampled_from(["light", "dark"]), label="theme"),
@@ -614,17 +598,11 @@ class FuzzProject:
             assert problems == []
             self.counts["valid"] += 1
             event("valid")
-            sources = [build_dot(spec, view, THEMES[theme]) for view in spec.arch.views]
+            sources = [build_dot(spec, view, PALETTES[theme]) for view in spec.arch.views]
             if draw_svg:
                 self.counts["rendered"] += 1
-                target = self.project.root / "render" / "view.svg"
-                try:
-                    render(sources[0], [Target("svg", target)])
-                except DrawError:
-                    if not any(KNOWN_UNDRAWABLE.search(s) for s in _strings(spec.doc.data)):
-                        raise
-                    event("known defect: control character accepted, Graphviz fails")
-                    return
+                target = self.project.root / "drawn" / "view.svg"
+                render(sources[0], [Target("svg", target)])  # whatever validates must draw
                 assert target.read_bytes().startswith(b"<?xml")
             return
         self.counts["invalid"] += 1
@@ -689,7 +667,7 @@ def test_fuzz_damaged_yaml_text_never_crashes_and_is_located(fuzz: FuzzProject):
     check()
 
 
-# --- 4. known defects, pinned until fixed -------------------------------------------------------------
+# --- 4. single cases for defects once found --------------------------------------------------------
 
 BASE = VALID_SPEC.read_text(encoding="utf-8")
 
@@ -702,26 +680,25 @@ def _scratch(tmp_path: Path, text: str, spec_id: str = "shop-2020") -> Project:
 
 
 @pytest.mark.parametrize("character", [r"\x07", r"\0", r"\e", r"\x1b[31m", r"\x7f", r"\uFFFE", r"\uFFFF"])
-def test_control_characters_from_escapes_are_rejected_or_drawn(tmp_path: Path, character: str):
-    # Known defect: for \0, \a, \e, \x1b, \uFFFE and \uFFFF the validator accepts the text and Graphviz
-    # then fails on it ("syntax error in line 15 near '['" / "in label of node cache"), reported at 1:1.
+def test_control_characters_from_escapes_are_rejected_at_their_line(tmp_path: Path, character: str):
+    # Once accepted by validation and then refused by Graphviz at 1:1; now refused where they are written.
     project = _scratch(tmp_path, BASE.replace("label: Cache,", f'label: "Ca{character}che",'))
     specs, problems = load_catalog(project)
-    if not specs:
-        assert problems and problems[0].line == 33
-        return
-    spec = specs[0]
-    try:
-        render(build_dot(spec, spec.arch.views[0], THEMES["light"]), [Target("svg", tmp_path / "v.svg")])
-    except Exception as exc:  # any failure here is the defect
-        pytest.xfail(f"accepted by validation but not drawable: {exc}")
+    assert specs == []
+    assert [(d.line, "control character" in d.message) for d in problems] == [(33, True)]
 
 
 def test_kind_with_surrounding_spaces_draws(tmp_path: Path):
+    from archcat.graph import icon_file
+    from archcat.vocab import import_node_class
+
     project = _scratch(tmp_path, BASE.replace("kind: redis}", 'kind: " redis "}'))
     specs, problems = load_catalog(project)
     assert problems == []
-    build_dot(specs[0], specs[0].arch.views[0], THEMES["light"])
+    dot = build_dot(specs[0], specs[0].arch.views[0], PALETTES["light"])
+    redis_icon = icon_file(import_node_class("onprem.inmemory.Redis"))
+    assert re.search(r'^\s*cache \[.*' + re.escape(redis_icon), dot, re.MULTILINE), "the cache is drawn with Redis"
+    render(dot, [Target("svg", tmp_path / "v.svg")])
 
 
 def test_icon_that_is_not_a_png_is_rejected_where_it_is_named(tmp_path: Path):
@@ -732,16 +709,17 @@ def test_icon_that_is_not_a_png_is_rejected_where_it_is_named(tmp_path: Path):
     assert specs == [] and [(d.line, d.column) for d in problems] == [(33, 45)]
 
 
-def test_icon_with_markup_characters_in_its_name_is_rejected_or_drawn(tmp_path: Path):
-    from render.graph import icon_file
-    from render.vocab import import_node_class
+def test_icon_with_markup_characters_in_its_name_is_rejected_where_it_is_named(tmp_path: Path):
+    from archcat.graph import icon_file
+    from archcat.vocab import import_node_class
 
     project = _scratch(tmp_path, BASE.replace("kind: redis}", """kind: 'icons/a"b.png'}"""))
     project.icons.mkdir()
     (project.icons / 'a"b.png').write_bytes(Path(icon_file(import_node_class("onprem.inmemory.Redis"))).read_bytes())
-    specs, _problems = load_catalog(project)
-    if specs:
-        render(build_dot(specs[0], specs[0].arch.views[0], THEMES["light"]), [Target("svg", tmp_path / "v.svg")])
+    specs, problems = load_catalog(project)
+    assert specs == []
+    assert [(d.line, d.column, d.message) for d in problems] == [
+        (33, 45, """icon path 'icons/a"b.png' has characters other than letters, digits, '.', '-' and '_'""")]
 
 
 @pytest.mark.parametrize("character", ["\x07", "\x00", "\x1b"])
@@ -754,7 +732,7 @@ def test_raw_control_character_is_located_at_its_line(character: str):
 
 
 def test_unknown_colour_name_is_rejected():
-    from render.model import Edge
+    from archcat.model import Edge
 
     with pytest.raises(ValueError):
         Edge.model_validate({"from": "a", "to": "b", "color": "notacolour"})

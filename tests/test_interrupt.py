@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -12,15 +13,22 @@ import pytest
 import yaml
 from PIL import Image
 
-from render.build import build, load_catalog
-from render.cache import Cache
-from render.diagnostics import BuildFailed
-from render.discover import Project
-from render.draw import MAX_PIXELS, MAX_SIDE
-from render.model import MAX_NODES
+from archcat.build import build
+from archcat.cache import Cache
+from archcat.catalog import load_catalog
+from archcat.diagnostics import BuildFailed
+from archcat.discover import Project
+from archcat.draw import MAX_PIXELS, MAX_SIDE
+from archcat.model import MAX_NODES
 from tests.conftest import REPO, VALID_SPEC, write_spec
 
 CATALOG = sorted((REPO / "architectures").glob("*.yaml"))[:8]
+
+
+def copy_spec(path: Path, folder: Path) -> None:
+    """A catalog spec on its own: its links to specs that are not copied along are dropped."""
+    text = re.sub(r"(?m)^related: \[[^\]]*\]\n", "", path.read_text(encoding="utf-8"))
+    (folder / path.name).write_text(text, encoding="utf-8")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -33,13 +41,13 @@ def catalog_project(tmp_path: Path) -> Project:
     project = Project(tmp_path / "proj")
     project.architectures.mkdir(parents=True)
     for path in CATALOG:
-        (project.architectures / path.name).write_bytes(path.read_bytes())
+        copy_spec(path, project.architectures)
     build(project, workers=2)
     return project
 
 
 def start_build(project: Project) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "render", "build", "-q"], cwd=project.root,
+    return subprocess.Popen([sys.executable, "-m", "archcat", "build", "-q"], cwd=project.root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -90,7 +98,7 @@ def test_interruptions_at_many_moments(catalog_project: Project):
     # How long a full re-render takes here, so the kills spread across it.
     edit_everything(project, 99)
     start = time.monotonic()
-    subprocess.run([sys.executable, "-m", "render", "build", "-q", "--no-cache"], cwd=project.root, check=True)
+    subprocess.run([sys.executable, "-m", "archcat", "build", "-q", "--no-cache"], cwd=project.root, check=True)
     duration = time.monotonic() - start
     survived = 0
     outcomes: list[tuple[float, int, bool]] = []
@@ -116,9 +124,9 @@ def test_interruptions_at_many_moments(catalog_project: Project):
 
 
 def test_graphviz_time_limit_names_the_spec_and_view(project: Project, monkeypatch):
-    import render.draw
+    import archcat.draw
 
-    monkeypatch.setattr(render.draw, "DOT_TIMEOUT_SECONDS", 0.0001)
+    monkeypatch.setattr(archcat.draw, "DOT_TIMEOUT_SECONDS", 0.0001)
     with pytest.raises(BuildFailed) as failure:
         build(project, workers=2, cache=Cache(None))
     messages = [d.format() for d in failure.value.diagnostics]
@@ -141,8 +149,8 @@ def test_the_largest_accepted_spec_renders_in_bounded_time_and_memory(project: P
     script = (
         "import resource, sys, time\n"
         "from pathlib import Path\n"
-        "from render.build import load_catalog, plan, run_jobs\n"
-        "from render.discover import Project\n"
+        "from archcat.catalog import load_catalog\nfrom archcat.jobs import plan, run_jobs\n"
+        "from archcat.discover import Project\n"
         "specs, _ = load_catalog(Project(Path(sys.argv[1])))\n"
         "start = time.monotonic()\n"
         "written, failures = run_jobs(plan(specs, themes=('light',), thumbnails=True), Path(sys.argv[2]), workers=1)\n"
@@ -167,7 +175,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path):
     project = Project(tmp_path / "proj")
     project.architectures.mkdir(parents=True)
     for path in CATALOG[:4]:
-        (project.architectures / path.name).write_bytes(path.read_bytes())
+        copy_spec(path, project.architectures)
     build(project, out=tmp_path / "a", workers=2, cache=Cache(None))
     build(project, out=tmp_path / "b", workers=1, cache=Cache(None))
     first, second = tree(tmp_path / "a"), tree(tmp_path / "b")

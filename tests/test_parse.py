@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from render.parse import MAX_FILE_BYTES, parse_bytes, parse_text
+from archcat.parse import MAX_FILE_BYTES, parse_bytes, parse_text
 
 
 def test_positions_are_one_based_for_values_and_keys():

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from render.discover import Project
-from render.scaffold import new_spec
+from archcat.discover import Project
+from archcat.scaffold import new_spec
 from tests.conftest import FIXTURES, REPO
 
 SCHEMA = json.loads((REPO / "docs" / "archcat.schema.json").read_text(encoding="utf-8"))

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from render.diagnostics import BuildFailed, Diagnostic, display_path
-from render.discover import Project
-from render.serve import STATE_PATH, ReloadServer, start
+from archcat.diagnostics import BuildFailed, Diagnostic, display_path
+from archcat.discover import Project
+from archcat.serve import STATE_PATH, ReloadServer, start
 from tests.conftest import VALID_SPEC
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -269,9 +269,11 @@ def test_failed_and_crashing_builds_keep_the_last_good_site(fake):
     poller = threading.Thread(target=lambda: answer.update(json.loads(get(
         f"{server.url}{STATE_PATH.lstrip('/')}?since={state.version}", timeout=20)[1])))
     poller.start()
-    time.sleep(0.2)
+    time.sleep(0.5)
+    assert poller.is_alive() and not answer, "the long-poll must be held while nothing changes"
     server.request_rebuild()
     poller.join(20)
+    assert not poller.is_alive()
     assert answer["ok"] is False and "RuntimeError: boom" in str(answer["error"])
     assert any("RuntimeError: boom" in entry for entry in logs)
     assert get(server.url + "index.html")[0] == 200, "a crashing builder must not take the server down"

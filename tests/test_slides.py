@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from render.build import load_catalog, plan, run_jobs
-from render.discover import Project
-from render.graph import THEMES, build_dot
-from render.slides import MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH, slide_path
+from archcat.catalog import load_catalog
+from archcat.discover import Project
+from archcat.graph import PALETTES, build_dot
+from archcat.jobs import plan, run_jobs
+from archcat.paths import slide_path
+from archcat.slides import MARGIN, SLIDE_HEIGHT, SLIDE_WIDTH
 from tests.conftest import REPO
 
 TWITTER = load_catalog(Project(REPO), [REPO / "architectures" / "twitter-2013.yaml"])[0][0]
@@ -72,8 +74,8 @@ def test_svg_is_self_contained_and_pdf_is_a_16_9_vector_page(slides: Path):
 
 def test_slide_fonts_are_larger(slides: Path):
     view = next(v for v in TWITTER.arch.views if v.id == "write-path")
-    normal = build_dot(TWITTER, view, THEMES["light"])
-    slide = build_dot(TWITTER, view, THEMES["light"], font_scale=1.5)
+    normal = build_dot(TWITTER, view, PALETTES["light"])
+    slide = build_dot(TWITTER, view, PALETTES["light"], font_scale=1.5)
     assert "fontsize=12" in normal and "fontsize=18" in slide
 
 
@@ -84,7 +86,7 @@ def test_slides_are_deterministic(slides: Path, tmp_path: Path):
 
 
 def test_cli_preset(tmp_path: Path):
-    from render.cli import main
+    from archcat.cli import main
 
     assert main(["--root", str(REPO), "render", "twitter-2013", "--preset", "slide", "--view", "overview",
                  "--theme", "transparent", "--format", "svg", "--out", str(tmp_path)]) == 0
@@ -92,18 +94,20 @@ def test_cli_preset(tmp_path: Path):
 
 
 def _inner_viewbox(svg: str) -> tuple[float, float]:
-    match = re.search(r'<svg x="\d+" y="\d+" width="\d+" height="\d+" preserveAspectRatio="xMidYMid meet" '
-                      r'viewBox="([^"]+)"', svg)
-    assert match, "no diagram inside the slide"
-    _x, _y, width, height = map(float, match.group(1).split())
+    from archcat.svg import SVG_NS, parse
+
+    inner = parse(svg.encode("utf-8")).find(f"{{{SVG_NS}}}svg")
+    assert inner is not None, "no diagram inside the slide"
+    assert inner.get("preserveAspectRatio") == "xMidYMid meet" and inner.get("x") == str(MARGIN)
+    _x, _y, width, height = map(float, inner.get("viewBox").split())
     return width, height
 
 
 def test_a_tall_view_is_turned_to_fill_the_slide(tmp_path: Path):
     """Eight services side by side under one gateway: drawn left to right it is a tall column that the
     slide would shrink to its height; top to bottom it is wide, and the slide uses that."""
-    from render.draw import Target, render
-    from render.slides import TURN_GAIN, fit_scale
+    from archcat.draw import Target, render
+    from archcat.slides import TURN_GAIN, fit_scale
 
     text = (REPO / "tests" / "fixtures" / "valid" / "shop-2020.yaml").read_text(encoding="utf-8")
     head = text[: text.index("views:")]
@@ -123,17 +127,17 @@ def test_a_tall_view_is_turned_to_fill_the_slide(tmp_path: Path):
     assert width > height  # turned: wide, not a column
 
     as_written = tmp_path / "as-written.svg"
-    render(build_dot(spec, spec.arch.views[0], THEMES["light"], font_scale=1.5), [Target("svg", as_written)])
+    render(build_dot(spec, spec.arch.views[0], PALETTES["light"], font_scale=1.5), [Target("svg", as_written)])
     turned_scale = min((SLIDE_WIDTH - 2 * MARGIN) / width, (SLIDE_HEIGHT - 2 * MARGIN) / height)
     assert turned_scale >= TURN_GAIN * fit_scale(as_written.read_bytes())
 
 
 def test_a_view_that_fits_keeps_its_direction(slides: Path, tmp_path: Path):
-    from render.draw import Target, render
+    from archcat.draw import Target, render
 
     view = next(v for v in TWITTER.arch.views if v.id == "write-path")
     as_written = tmp_path / "as-written.svg"
-    render(build_dot(TWITTER, view, THEMES["light"], font_scale=1.5), [Target("svg", as_written)])
+    render(build_dot(TWITTER, view, PALETTES["light"], font_scale=1.5), [Target("svg", as_written)])
     expected = re.search(r'viewBox="[^"]+"', as_written.read_text(encoding="utf-8")).group(0)
     width, height = _inner_viewbox(path(slides, "light", "svg").read_text(encoding="utf-8"))
     assert expected.endswith(f' {width:.2f} {height:.2f}"')

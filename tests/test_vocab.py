@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from render.graph import icon_file
-from render.vocab import import_node_class, load_vocabulary, resolve_kind
+from archcat.graph import icon_file
+from archcat.vocab import import_node_class, load_vocabulary, resolve_kind
 
 VOCAB = load_vocabulary()
 
@@ -58,8 +58,8 @@ def test_patterns_have_names_and_summaries():
 
 
 def test_technology_glossary_is_well_formed():
-    from render.gallery import safe_url
-    from render.vocab import TECHNOLOGY_CATEGORIES
+    from archcat.gallery import safe_url
+    from archcat.vocab import TECHNOLOGY_CATEGORIES
 
     assert len(VOCAB.technologies) >= 100
     seen: dict[str, str] = {}
@@ -79,3 +79,60 @@ def test_technology_lookup_by_alias():
     assert VOCAB.technology("memcached").name == "Memcached"
     assert VOCAB.technology("Memcached").name == "Memcached"
     assert VOCAB.technology("no such thing") is None
+
+
+def test_the_bundled_vocabularies_have_no_problems_and_no_cut_descriptions():
+    assert VOCAB.problems == ()
+    assert VOCAB.kinds["stream"].description == "An ordered, replayable log of events"
+    assert VOCAB.kinds["push-notifications"].description == "Mobile push notification services (APNs, FCM)"
+
+
+def test_a_catalogs_vocabulary_problems_are_located_like_a_specs(tmp_path: Path):
+    from archcat.catalog import load_catalog
+    from archcat.discover import Project
+
+    project = Project(tmp_path)
+    (tmp_path / "architectures").mkdir()
+    (tmp_path / "vocabulary").mkdir()
+    (tmp_path / "vocabulary" / "technologies.yaml").write_text(
+        "Ledgerly:\n"
+        "  category: databse\n"
+        "  summary: A made-up ledger.\n"
+        "Memcached:\n"
+        "  category: cache\n"
+        "  summary: Already in archcat's own glossary.\n"
+        "Tally:\n"
+        "  category: database\n"
+        "  summary: No full stop\n"
+        "  colour: red\n", encoding="utf-8")
+    (tmp_path / "vocabulary" / "kinds.yaml").write_text(
+        "kinds:\n  ledger: {class: onprem.database.Postgresql, category: database, description: A ledger, kept}\n",
+        encoding="utf-8")
+    _, problems = load_catalog(project)
+    found = [(Path(d.file).name, d.line, d.column, d.message) for d in problems]
+    assert ("technologies.yaml", 2, 13, "'databse' is not allowed for 'category'; expected 'client', 'edge', "
+            "'network', 'compute', 'messaging', 'cache', 'database', 'storage', 'search', 'analytics', "
+            "'coordination', 'observability', 'delivery', 'security', 'external', 'language', 'framework', "
+            "'os' or 'protocol'") in found
+    assert ("technologies.yaml", 4, 1, "'Memcached' already names the technology 'Memcached'") in found
+    assert any(f[1] == 9 and f[3].startswith("'summary'") for f in found), found
+    assert ("technologies.yaml", 10, 3, "unknown field 'colour'") in found
+    assert ("kinds.yaml", 2, 90, "text 'kept' became a field of its own") in found
+
+
+def test_a_catalogs_own_entries_are_used_and_an_edit_is_seen_without_a_restart(tmp_path: Path):
+    import os
+
+    from archcat.discover import Project
+
+    project = Project(tmp_path)
+    (tmp_path / "vocabulary").mkdir()
+    glossary = tmp_path / "vocabulary" / "technologies.yaml"
+    glossary.write_text("Ledgerly:\n  category: database\n  summary: A made-up ledger.\n", encoding="utf-8")
+    vocab = load_vocabulary(project)
+    assert vocab.technology("Ledgerly").summary == "A made-up ledger."
+    assert vocab.technology("Memcached") is not None  # archcat's own entries stay
+    assert load_vocabulary(project) is vocab  # unchanged files: read once
+    glossary.write_text("Ledgerly:\n  category: database\n  summary: A made-up order ledger.\n", encoding="utf-8")
+    os.utime(glossary, ns=(glossary.stat().st_mtime_ns + 10**9,) * 2)
+    assert load_vocabulary(project).technology("Ledgerly").summary == "A made-up order ledger."

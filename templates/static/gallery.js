@@ -60,7 +60,7 @@
         var x = byId[a.getAttribute("data-id")], y = byId[b.getAttribute("data-id")];
         if (sort === "old" && x.year !== y.year) return x.year - y.year;
         if (sort === "new" && x.year !== y.year) return y.year - x.year;
-        return (x.name + x.year).localeCompare(y.name + y.year);
+        return x.name.localeCompare(y.name) || x.year - y.year;
       }).forEach(function (card) { list.appendChild(card); });
       count.textContent = shown === catalog.length ? catalog.length + " architectures"
         : shown + " of " + catalog.length + " architectures";
@@ -226,7 +226,7 @@
         var item = trio[0], other = trio[1], section = document.getElementById("side-" + trio[2]);
         var link = section.querySelector("h2 a");
         link.textContent = item.name + " " + item.era;
-        link.setAttribute("href", "architectures/" + item.id + ".html");
+        link.setAttribute("href", item.href);
         section.querySelector(".side-title").textContent = item.title;
         var img = section.querySelector("img");
         img.src = dark ? item.overview.dark : item.overview.light;

@@ -1,0 +1,104 @@
+"""SVG handled as XML (lxml), never with patterns over Graphviz's attribute order.
+
+Two jobs: make a Graphviz SVG self-contained (each icon embedded once and
+reused), and nest a diagram inside a slide-sized canvas.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+_SVG = f"{{{SVG_NS}}}"
+_HREF = f"{{{XLINK_NS}}}href"
+# Graphviz's SVG names an external DTD: never fetch it, never expand entities.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                          remove_blank_text=False)
+
+
+class SvgError(ValueError):
+    """The SVG is not one Graphviz (or archcat) wrote."""
+
+
+def parse(svg: bytes) -> etree._Element:
+    try:
+        root = etree.fromstring(svg, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise SvgError(f"not well-formed SVG: {exc}") from exc
+    if root.tag != f"{_SVG}svg":
+        raise SvgError("the root element is not <svg>")
+    return root
+
+
+def serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", standalone=False) + b"\n"
+
+
+def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, int]]]) -> bytes:
+    """Replace each `<image>` that refers to an icon file with a `<use>` of one embedded `<symbol>` per icon.
+
+    `read_icon(path)` returns the PNG's bytes and size, or raises for a file
+    that is not an icon archcat drew with.
+    """
+    root = parse(svg)
+    symbols: dict[str, str] = {}
+    for image in list(root.iter(f"{_SVG}image")):
+        href = image.get(_HREF) or ""
+        ident = symbols.setdefault(href, f"icon{len(symbols) + 1}")
+        use = etree.Element(f"{_SVG}use")
+        use.set(_HREF, f"#{ident}")
+        for name in ("width", "height", "x", "y"):
+            value = image.get(name)
+            if value is not None:
+                use.set(name, value)
+        use.tail = image.tail
+        parent = image.getparent()
+        assert parent is not None  # an <image> is never the root: the root is <svg>
+        parent.replace(image, use)
+    if symbols:
+        defs = etree.Element(f"{_SVG}defs")
+        defs.text = "\n"
+        for href, ident in symbols.items():
+            data, (width, height) = read_icon(Path(href))
+            symbol = etree.SubElement(defs, f"{_SVG}symbol", id=ident, viewBox=f"0 0 {width} {height}",
+                                      preserveAspectRatio="xMidYMid meet")
+            image = etree.SubElement(symbol, f"{_SVG}image", width=str(width), height=str(height))
+            image.set(_HREF, "data:image/png;base64," + base64.b64encode(data).decode("ascii"))
+            symbol.tail = "\n"
+        defs.tail = "\n" + (root.text or "")
+        root.text = "\n"
+        root.insert(0, defs)
+    return serialize(root)
+
+
+def view_box(svg: bytes) -> tuple[float, float, float, float]:
+    """The root element's viewBox, as numbers."""
+    box = parse(svg).get("viewBox")
+    try:
+        x, y, width, height = (float(v) for v in (box or "").split())
+    except ValueError as exc:
+        raise SvgError("the SVG has no usable viewBox") from exc
+    return x, y, width, height
+
+
+def nest(svg: bytes, *, width: int, height: int, margin: int, background: str | None) -> bytes:
+    """A `width` x `height` canvas with the SVG scaled to fit inside the margins, centred."""
+    inner = parse(svg)
+    canvas = etree.Element(f"{_SVG}svg", nsmap={None: SVG_NS, "xlink": XLINK_NS},  # type: ignore[dict-item]
+                           width=str(width), height=str(height), viewBox=f"0 0 {width} {height}")
+    canvas.text = "\n"
+    if background is not None:
+        etree.SubElement(canvas, f"{_SVG}rect", width="100%", height="100%", fill=background).tail = "\n"
+    inner.set("x", str(margin))
+    inner.set("y", str(margin))
+    inner.set("width", str(width - 2 * margin))
+    inner.set("height", str(height - 2 * margin))
+    inner.set("preserveAspectRatio", "xMidYMid meet")
+    inner.tail = "\n"
+    canvas.append(inner)
+    return etree.tostring(canvas, xml_declaration=True, encoding="UTF-8", standalone=False) + b"\n"
