@@ -316,6 +316,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from archcat.lsp import serve_stdio
+
+    serve_stdio()
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from archcat.schema import schema_text
 
@@ -411,6 +418,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", choices=["light", "dark"], default="light", help="slide colours (default: light)")
     _output_options(p)
     p.set_defaults(func=cmd_deck)
+
+    p = sub.add_parser("lsp", help="run the language server an editor talks to over stdio",
+                       description="Speak the Language Server Protocol on stdin and stdout: diagnostics as you "
+                                   "type (every error and warning `archcat validate` gives), completion of kinds, "
+                                   "technologies, patterns, domains, tags and ids, hover and go to definition. "
+                                   "See CONTRIBUTING.md for VS Code, Neovim and Helix.")
+    p.set_defaults(func=cmd_lsp)
 
     p = sub.add_parser("serve", help="preview the gallery on localhost, rebuilding and reloading on every save",
                        description="Build, serve the gallery on a loopback address, and rebuild what changed when "

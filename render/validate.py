@@ -51,10 +51,16 @@ def read_spec_file(path: Path) -> tuple[bytes | None, tuple[str, str]]:
 
 def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
     """Read, parse and validate one spec file."""
-    file = display_path(path)
     raw, problem = read_spec_file(path)
     if raw is None:
-        return None, [Diagnostic(file, 1, 1, *problem)]
+        return None, [Diagnostic(display_path(path), 1, 1, *problem)]
+    return load_spec_bytes(path, raw, vocab, icons_dir)
+
+
+def load_spec_bytes(path: Path, raw: bytes, vocab: Vocabulary, icons_dir: Path
+                    ) -> tuple[Spec | None, list[Diagnostic]]:
+    """Parse and validate a spec's bytes (as read from `path`, or as an editor holds them unsaved)."""
+    file = display_path(path)
     problems: list[Diagnostic] = []
     stem = path.stem
     if not SPEC_ID.match(stem) or len(stem) > 40:
