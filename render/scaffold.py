@@ -11,6 +11,16 @@ from archcat.discover import Project
 from archcat.files import real_dir, write_atomic
 from archcat.validate import SPEC_ID
 
+MODELINE = "# yaml-language-server: $schema=../docs/archcat.schema.json\n"
+# What `new` writes that must not be published: `validate --strict` warns while any is left.
+PLACEHOLDERS = {
+    "title": "What this spec describes",
+    "summary": "One to three sentences: what the system does and the idea that makes it scale.",
+    "source title": "Title of the article or talk",
+    "source url": "https://example.com/article",
+    "lesson body": "Replace this with a lesson specific to this system, told in a full sentence.",
+}
+
 STARTER = """\
 # yaml-language-server: $schema=../docs/archcat.schema.json
 # A starter spec for {id}. Every field is explained in docs/spec-reference.md.
@@ -96,7 +106,8 @@ def _copy_of(project: Project, source: str, spec_id: str, year: int | None) -> s
     if year is not None:
         text = re.sub(r"(?m)^year: *\d+ *$", f"year: {year}", text, count=1)
         text = re.sub(r"(?m)^era: .*\n", "", text, count=1)
-    return header + text
+    text = re.sub(r"\A# yaml-language-server:.*\n", "", text)
+    return MODELINE + header + text
 
 
 def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str | None = None) -> Path:
