@@ -31,21 +31,39 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from archcat.files import digest, file_digest, place, write_atomic
+from archcat.files import Refused, digest, file_digest, no_links, place, read_limited, real_dir, write_atomic
 
 CACHE_FORMAT = "2"
 # The libraries whose releases may change the bytes of an image, a page or a deck.
 IMAGE_LIBRARIES = ("diagrams", "pypdfium2", "deflate", "cairosvg", "jinja2", "python-pptx", "lxml")
 
 
-def tree_parts(folder: Path) -> list[bytes | str]:
-    """Every file below `folder` as (relative name, bytes) parts, in a stable order; none for a missing folder."""
+MAX_TREE_FILE_BYTES = 2 * 1024 * 1024  # a template, a vocabulary or a module; none is near this
+
+
+def tree_files(folder: Path) -> list[Path]:
+    """Every file below `folder`, in a stable order, never entering or reading through a link: a link
+    anywhere inside is refused (a checkout could plant one to make archcat read outside the project)."""
+    if folder.is_symlink():
+        raise Refused(folder, "is a link; archcat does not follow links in a project")
     if not folder.is_dir():
         return []
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted([*files, *(d for d in dirs if (Path(top) / d).is_symlink())]):
+            path = Path(top) / name
+            if path.is_symlink():
+                raise Refused(path, "is a link; archcat does not follow links in a project")
+            found.append(path)
+    return sorted(found)
+
+
+def tree_parts(folder: Path) -> list[bytes | str]:
+    """Every file below `folder` as (relative name, bytes) parts (see tree_files), each under a size limit."""
     parts: list[bytes | str] = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    for path in tree_files(folder):
+        parts += [path.relative_to(folder).as_posix(), read_limited(path, MAX_TREE_FILE_BYTES)]
     return parts
 
 
@@ -98,8 +116,14 @@ class Cache:
         return digest(CACHE_FORMAT, kind, self.fingerprint, *inputs)
 
     def _entry(self, key: str) -> Path:
+        """An entry's folder. The cache folder and its fan-out folders must be real folders: a link planted
+        in their place would have archcat write, and prune, wherever it points."""
         assert self.root is not None
-        return self.root / f"v{CACHE_FORMAT}" / key[:2] / key
+        if self.root.is_symlink():
+            raise Refused(self.root, "the cache folder is a link; remove it (archcat makes a real one)")
+        entry = self.root / f"v{CACHE_FORMAT}" / key[:2] / key
+        no_links(entry, self.root)
+        return entry
 
     def fetch(self, key: str, targets: dict[str, Path]) -> bool:
         """Place the entry's files at `targets` (name -> path) if the entry exists and is intact."""
@@ -139,7 +163,7 @@ class Cache:
             self.used.add(key)
         if entry.is_dir():
             return
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        real_dir(entry.parent, self.root)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
         try:
             manifest = {}
@@ -156,12 +180,17 @@ class Cache:
         no recorded build still uses, with leftovers of killed builds; return how many entries went."""
         if self.root is None:
             return 0
-        roots = self.root / "roots"
+        if self.root.is_symlink() or not self.root.is_dir():
+            return 0  # nothing of ours to prune (a link is refused by every other use)
+        roots = real_dir(self.root / "roots", self.root)
         name = digest(str(out.resolve()), variant)[:24]
         write_atomic(roots / f"{name}.json", json.dumps({"out": str(out.resolve()), "variant": variant,
                                                         "keys": sorted(self.used)}, sort_keys=True))
         keep: set[str] = set()
         for record in sorted(roots.glob("*.json")):
+            if record.is_symlink():
+                record.unlink()
+                continue
             try:
                 data = json.loads(record.read_text(encoding="utf-8"))
                 if not Path(data["out"]).is_dir():
@@ -171,13 +200,21 @@ class Cache:
                 record.unlink(missing_ok=True)
         store = self.root / f"v{CACHE_FORMAT}"
         removed = 0
-        for bucket in sorted(store.iterdir()) if store.is_dir() else []:
+        # Only real folders are ever removed; a link found here is deleted itself, never what it points to.
+        for bucket in sorted(store.iterdir()) if store.is_dir() and not store.is_symlink() else []:
+            if bucket.is_symlink() or not bucket.is_dir():
+                bucket.unlink()
+                continue
             for entry in sorted(bucket.iterdir()):
-                if entry.name not in keep:
+                if entry.is_symlink() or not entry.is_dir():
+                    entry.unlink()
+                elif entry.name not in keep:
                     shutil.rmtree(entry, ignore_errors=True)
                     removed += 1
         for old in self.root.glob("v*"):
-            if old.is_dir() and old.name != f"v{CACHE_FORMAT}":
+            if old.is_symlink():
+                old.unlink()
+            elif old.is_dir() and old.name != f"v{CACHE_FORMAT}":
                 shutil.rmtree(old, ignore_errors=True)  # entries of an earlier cache format
         return removed
 

@@ -22,7 +22,7 @@ def load_catalog(project: Project, paths: list[Path] | None = None) -> tuple[lis
     problems = list(vocab.problems)
     specs: list[Spec] = []
     for path in spec_files(project, paths):
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a link that leads nowhere is read_spec_file's to report
             problems.append(Diagnostic(display_path(path), 1, 1, "no such file"))
             continue
         spec, found = load_spec(path, vocab, project.icons)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archcat import __version__
-from archcat.diagnostics import BuildFailed, Diagnostic, Severity, did_you_mean, errors
+from archcat.diagnostics import BuildFailed, Diagnostic, Severity, did_you_mean, errors, visible
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -25,6 +25,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 (any free port) and 65535, got {value}")
+    return value
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
@@ -35,9 +46,9 @@ def _console(stderr: bool = False):
 def _done(message: str) -> None:
     """A success line. Rich (slow to import) only colours the mark, so it is loaded only for a terminal."""
     if sys.stdout.isatty():
-        _console().print(f"[green]\u2713[/green] {_escape(message)}")
+        _console().print(f"[green]\u2713[/green] {_escape(visible(message))}")
     else:
-        print(f"\u2713 {message}", flush=True)
+        print(f"\u2713 {visible(message)}", flush=True)
 
 
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -46,7 +57,7 @@ def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
     console = _console(stderr=True)
     for d in sorted(diagnostics):
         color = "red" if d.severity is Severity.ERROR else "yellow"
-        console.print(f"[bold]{d.file}:{d.line}:{d.column}:[/bold] [{color}]{d.severity.value}:[/{color}] "
+        console.print(f"[bold]{_escape(d.file)}:{d.line}:{d.column}:[/bold] [{color}]{d.severity.value}:[/{color}] "
                       f"{_escape(d.message)}")
         if d.hint:
             console.print(f"    [dim]hint:[/dim] {_escape(d.hint)}")
@@ -75,8 +86,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from archcat.catalog import load_catalog
 
     project = _project(args)
+    if any(not p.strip() for p in args.paths):
+        raise BuildFailed([Diagnostic("''", 1, 1, "an empty path was given", "name spec files or folders")])
     paths = [Path(p) for p in args.paths] or None
     specs, problems = load_catalog(project, paths)
+    if not specs and not problems:
+        where = ", ".join(args.paths) if args.paths else str(project.architectures)
+        raise BuildFailed([Diagnostic(where, 1, 1, "no spec files found (*.yaml)",
+                                      "name spec files or folders, or run `archcat new ID` to start one")])
     if not args.no_lint:
         from archcat.lint import lint
         from archcat.vocab import load_vocabulary
@@ -147,6 +164,16 @@ def _one_spec(project, spec_id: str):
     return specs[0]
 
 
+def _render_folder(project, args: argparse.Namespace) -> Path:
+    """Where `render` and `deck` write: the folder the user named, or the project's output/, claimed as
+    archcat's (marked) so that a later `build` may replace it."""
+    if args.out:
+        return Path(args.out).resolve()
+    from archcat.output import claim
+
+    return claim(project.output)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from archcat.jobs import plan, run_jobs
 
@@ -157,7 +184,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         unknown = ", ".join(sorted(views - {v.id for v in spec.arch.views}))
         raise BuildFailed([Diagnostic(str(spec.path), 1, 1, f"no view {unknown} in '{spec.id}'",
                                       "views: " + ", ".join(v.id for v in spec.arch.views))])
-    out = Path(args.out).resolve() if args.out else project.output
+    out = _render_folder(project, args)
     formats = tuple(args.format or ["png", "svg", "pdf"])
     themes = tuple(args.theme or ["light"])
     if args.preset == "slide":
@@ -168,19 +195,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         if failures:
             raise BuildFailed(failures)
         for path in written:
-            _console().print(str(path))
+            _console().print(_escape(visible(str(path))))
         return EXIT_OK
     if "dot" in formats:
-        from archcat.files import write_atomic
+        from archcat.files import real_dir, write_atomic
         from archcat.graph import PALETTES, build_dot
         from archcat.paths import diagram_path
 
         for view in spec.arch.views:
             if views is None or view.id in views:
                 for theme in themes:
-                    path = write_atomic(diagram_path(out, spec.id, view.id, theme, "dot"),
-                                        build_dot(spec, view, PALETTES[theme]))
-                    _console().print(str(path))
+                    path = diagram_path(out, spec.id, view.id, theme, "dot")
+                    real_dir(path.parent, out)
+                    write_atomic(path, build_dot(spec, view, PALETTES[theme]))
+                    _console().print(_escape(visible(str(path))))
         formats = tuple(f for f in formats if f != "dot")
     if formats:
         written, failures = run_jobs(plan([spec], themes=themes, formats=formats, views=views), out,
@@ -188,7 +216,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         if failures:
             raise BuildFailed(failures)
         for path in written:
-            _console().print(str(path))
+            _console().print(_escape(visible(str(path))))
     return EXIT_OK
 
 
@@ -196,8 +224,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     from archcat.scaffold import new_spec
 
     path = new_spec(_project(args), args.id, force=args.force, source=args.source)
-    _console().print(f"[green]\u2713[/green] wrote {path}\n  next: edit it, then run "
-                     f"`archcat validate {path}` and `archcat render {args.id}`")
+    shown = _escape(visible(str(path)))
+    _console().print(f"[green]\u2713[/green] wrote {shown}\n  next: edit it, then run "
+                     f"`archcat validate {shown}` and `archcat render {args.id}`")
     return EXIT_OK
 
 
@@ -210,7 +239,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     found = vocab.search_kinds(args.text or "")
     if not found:
         hint = did_you_mean((args.text or "").lower(), vocab.kinds, n=3)
-        _console(stderr=True).print(f"no kind matches '{_escape(args.text)}'" + (f"; {hint}" if hint else ""))
+        _console(stderr=True).print(f"no kind matches '{_escape(visible(args.text))}'" + (f"; {hint}" if hint else ""))
         return EXIT_PROBLEMS
     table = Table("kind", "category", "description", "diagrams class", box=None, pad_edge=False)
     for kind in found:
@@ -228,7 +257,7 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     found = [p for p in load_vocabulary().patterns.values()
              if needle in p.id or needle in p.name.lower() or needle in p.summary.lower()]
     if not found:
-        _console(stderr=True).print(f"no pattern matches '{_escape(args.text)}'")
+        _console(stderr=True).print(f"no pattern matches '{_escape(visible(args.text))}'")
         return EXIT_PROBLEMS
     table = Table("pattern", "name", "summary", box=None, pad_edge=False)
     for p in found:
@@ -248,7 +277,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
     found = [t for t in terms.values() if needle in t.id or needle in t.name.lower() or needle in t.summary.lower()]
     what = args.vocabulary.removesuffix("s")
     if not found:
-        _console(stderr=True).print(f"no {what} matches '{_escape(args.text)}'")
+        _console(stderr=True).print(f"no {what} matches '{_escape(visible(args.text))}'")
         return EXIT_PROBLEMS
     table = Table(what, "name", "meaning", box=None, pad_edge=False)
     for t in found:
@@ -264,12 +293,12 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
     project = _project(args)
     spec = _one_spec(project, args.id)
-    out = Path(args.out).resolve() if args.out else project.output
+    out = _render_folder(project, args)
     _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png",)), out, workers=args.jobs)
     if failures:
         raise BuildFailed(failures)
     path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)
-    _console().print(str(path))
+    _console().print(_escape(visible(str(path))))
     return EXIT_OK
 
 
@@ -284,6 +313,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # the port is taken
         raise BuildFailed([Diagnostic("serve", 1, 1, f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
                                       "choose another --port")]) from exc
+    return EXIT_OK
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from archcat.lsp import serve_stdio
+
+    serve_stdio()
     return EXIT_OK
 
 
@@ -383,12 +419,19 @@ def make_parser() -> argparse.ArgumentParser:
     _output_options(p)
     p.set_defaults(func=cmd_deck)
 
+    p = sub.add_parser("lsp", help="run the language server an editor talks to over stdio",
+                       description="Speak the Language Server Protocol on stdin and stdout: diagnostics as you "
+                                   "type (every error and warning `archcat validate` gives), completion of kinds, "
+                                   "technologies, patterns, domains, tags and ids, hover and go to definition. "
+                                   "See CONTRIBUTING.md for VS Code, Neovim and Helix.")
+    p.set_defaults(func=cmd_lsp)
+
     p = sub.add_parser("serve", help="preview the gallery on localhost, rebuilding and reloading on every save",
                        description="Build, serve the gallery on a loopback address, and rebuild what changed when "
                                    "a spec, icon, template or vocabulary is saved; open pages reload themselves, "
                                    "and build errors show on the page and here while the last good site stays up.")
     p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
     p.add_argument("--out", metavar="DIR", help="where the preview is built (default: .archcat-serve/)")
     p.add_argument("--open", action="store_true", help="open the gallery in a browser")
     p.set_defaults(func=cmd_serve)
@@ -429,6 +472,6 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("ARCHCAT_DEBUG"):
             raise
         kind = "error" if isinstance(exc, DrawError | OSError) else "internal error"
-        _console(stderr=True).print(f"[red]archcat: {kind}:[/red] {_escape(str(exc))}"
+        _console(stderr=True).print(f"[red]archcat: {kind}:[/red] {_escape(visible(str(exc)))}"
                                     + ("" if kind == "error" else " (set ARCHCAT_DEBUG=1 for details)"))
         return EXIT_PROBLEMS

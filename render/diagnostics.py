@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,9 +16,26 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+# Characters that must never reach a terminal or a log as they are: C0 and C1 controls (escape sequences,
+# carriage returns, new lines that would forge diagnostic lines), line and paragraph separators, and the
+# format characters that reorder or hide text (bidirectional overrides, zero-width characters).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control or invisible formatting character written as an escape (\\x1b, \\u202e),
+    so that it prints as one plain line whatever a spec, a file name or a vocabulary holds."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _INVISIBLE.sub(escape, text)
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """A problem found in a file, at a 1-based line and column."""
+    """A problem found in a file, at a 1-based line and column. Its texts are made `visible` on creation."""
 
     file: str
     line: int
@@ -24,6 +43,10 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        for name in ("file", "message", "hint"):
+            object.__setattr__(self, name, visible(getattr(self, name)))
 
     def format(self) -> str:
         text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
@@ -45,16 +68,28 @@ def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should read it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as the user should read it: relative to the working directory when possible. Links are not
+    followed (a link is shown where it is, and a link loop is just a name)."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
+
+
+MAX_SUGGEST_CHARS = 60  # longer text is no misspelt name: no suggestion, and no quadratic comparison
 
 
 def close_matches(value: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The known names closest to a misspelt one, best first."""
-    return difflib.get_close_matches(value, list(choices), n=n, cutoff=cutoff)
+    """The known names closest to a misspelt one, best first. Only names of about the same length are
+    compared (a match at `cutoff` needs it), which keeps a lookup cheap among thousands of names."""
+    if len(value) > MAX_SUGGEST_CHARS:
+        return []
+    slack = max(3, len(value) // 2)
+    pool = [c for c in choices if len(c) <= MAX_SUGGEST_CHARS and abs(len(c) - len(value)) <= slack]
+    return difflib.get_close_matches(value, pool, n=n, cutoff=cutoff)
 
 
 def did_you_mean(value: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> str:

@@ -10,6 +10,7 @@ writing through it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -50,11 +51,64 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644) -> Path:
 
 
 def place(source: Path, target: Path) -> None:
-    """Hard-link `source` to `target` (cheap), or copy it when linking is not possible."""
+    """Copy `source` to `target` (the kernel copies it; no hard link, so a damaged copy never changes the
+    other), replacing whatever is at `target`, a link included, without writing through it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink() or target.exists():
         target.unlink()
+    shutil.copyfile(source, target)
+
+
+class Refused(OSError):
+    """archcat will not read or write this path: it is a link, leaves the project, or is too large."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def no_links(path: Path, root: Path) -> None:
+    """Refuse `path` when it, or any folder between `root` and it, is a symbolic link (or it is not under
+    `root`). Parts that do not exist yet are fine: they will be made as real folders by `real_dir`."""
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        relative = path.relative_to(root)
+    except ValueError:
+        raise Refused(path, f"is outside {root}") from None
+    current = root
+    if current.is_symlink():
+        raise Refused(current, "is a link; archcat does not follow links in a project")
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            raise Refused(current, "is a link; archcat does not follow links in a project")
+
+
+def real_dir(path: Path, root: Path) -> Path:
+    """Make `path` (a folder under `root`) and every missing folder between, refusing links on the way."""
+    no_links(path, root)
+    path.mkdir(parents=True, exist_ok=True)
+    no_links(path, root)  # a link planted while the folders were made
+    return path
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refusing a link at `path` itself, a non-file and anything over `limit` bytes."""
+    import stat
+
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Refused(path, "is a link; archcat does not follow links in a project") from None
+        raise
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(path, "is not a regular file")
+        if info.st_size > limit:
+            raise Refused(path, f"is {info.st_size:,} bytes; the limit is {limit:,}")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(path, f"is larger than {limit:,} bytes")
+    return data

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,23 @@ from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technol
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def letter_anchor(letter: str) -> str:
+    """The technology index's anchor for an initial: the letter, or its code point when it is not ASCII."""
+    first = (letter[:1] or "?").lower()
+    return "letter-" + (first if re.fullmatch(r"[a-z0-9]", first) else f"u{ord(first):04x}")
+
+
+def tech_anchor(name: str) -> str:
+    """The technology index's anchor for a name: its slug, plus a short digest of the name when the slug
+    drops characters (C, C# and C++ must not share an anchor, nor every name written without ASCII)."""
+    plain = slug(name)
+    if re.fullmatch(r"[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*", name):
+        return "t-" + plain
+    from archcat.files import digest
+
+    return f"t-{plain}-{digest(name)[:6]}"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -61,7 +77,7 @@ class TechEntry:
 
     @property
     def anchor(self) -> str:
-        return "t-" + slug(self.name)
+        return tech_anchor(self.name)
 
     @property
     def specs(self) -> list[Spec]:
@@ -194,12 +210,17 @@ def catalog_data(site: Site) -> list[dict]:
 
 
 def environment(templates: Path, vocab: Vocabulary):
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    """The templates' environment. It is sandboxed: a catalog cloned from a stranger may bring templates of
+    its own, and a template must not reach Python internals (or run commands) through its objects."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["safe_url"] = safe_url
     env.filters["slug"] = slug
+    env.filters["tech_anchor"] = tech_anchor
+    env.filters["letter_anchor"] = letter_anchor
     env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href, thumbnail_href=thumbnail_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
@@ -250,9 +271,12 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     page("patterns.html", "patterns.html", everything, page_id="patterns")
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
     static = templates / "static"
-    for asset in sorted(static.iterdir()):
-        target = out / "assets" / asset.name
+    from archcat.cache import MAX_TREE_FILE_BYTES, tree_files
+    from archcat.files import read_limited
+
+    for asset in tree_files(static):  # refuses links; each file under the size limit
+        target = out / "assets" / asset.relative_to(static).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset, target)
+        target.write_bytes(read_limited(asset, MAX_TREE_FILE_BYTES))
         written.append(target)
     return written

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from archcat.cache import Cache
 from archcat.diagnostics import Diagnostic, display_path
+from archcat.files import real_dir
 from archcat.paths import FORMATS, THEMES, diagram_path, slide_path, thumbnail_path
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
         targets = [Target(fmt, slide_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
         key = cache.key("slide", repr(SLIDE), ",".join(job.formats), source, *icon_bytes(job.spec))
         named = {t.format: t.path for t in targets}
+        _real_folders(targets, out)
         if not cache.fetch(key, named):
             render_slide(job.spec, view.id, job.theme, targets)
             cache.store(key, named)
@@ -65,10 +67,18 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
         targets.append(Target("thumb", thumbnail_path(out, job.spec.id, job.theme)))
     key = cache.key("view", ",".join(t.format for t in targets), source, *icon_bytes(job.spec))
     named = {t.format: t.path for t in targets}
+    _real_folders(targets, out)
     if not cache.fetch(key, named):
         render(source, targets, transparent=PALETTES[job.theme].background == "transparent")
         cache.store(key, named)
     return [t.path for t in targets]
+
+
+def _real_folders(targets: list, out: Path) -> None:
+    """The folders a job writes into exist as real folders under `out`: a link planted in an output
+    folder (output/diagrams/x pointing elsewhere) is refused, never written through."""
+    for folder in sorted({t.path.parent for t in targets}):
+        real_dir(folder, out)
 
 
 def default_workers() -> int:

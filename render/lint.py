@@ -43,6 +43,32 @@ def _node_paths(container: dict[str, Any], path: tuple) -> Iterator[tuple[tuple,
     return ((item_path, item) for what, item_path, item, _ in walk_tree(container, path) if what == "node")
 
 
+def _placeholders(spec: Spec) -> Iterator[Diagnostic]:
+    """Text `archcat new` wrote for the contributor to replace."""
+    from archcat.scaffold import PLACEHOLDERS
+
+    arch = spec.arch
+    found = [(("title",), arch.title == PLACEHOLDERS["title"]),
+             (("summary",), arch.summary == PLACEHOLDERS["summary"])]
+    found += [(("sources", i, "title"), s.title == PLACEHOLDERS["source title"]) for i, s in enumerate(arch.sources)]
+    found += [(("sources", i, "url"), s.url == PLACEHOLDERS["source url"]) for i, s in enumerate(arch.sources)]
+    found += [(("lessons", i, "body"), lesson.body == PLACEHOLDERS["lesson body"])
+              for i, lesson in enumerate(arch.lessons)]
+    for path, left in found:
+        if left:
+            yield _warn(spec, path, "placeholder text from `archcat new` is still here",
+                        "replace it with what your source says")
+
+
+def glossary_entry(name: str) -> str:
+    """A ready-to-paste glossary entry for a technology the glossary lacks, as far as it is known."""
+    from archcat.vocab import TECHNOLOGY_CATEGORIES
+
+    key = name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", name) else '"' + name.replace('"', '\\"') + '"'
+    return (f"{key}: {{category: <{' | '.join(TECHNOLOGY_CATEGORIES)}>, "
+            f"summary: \"<One sentence, in your own words, on what it is for.>\"}}")
+
+
 def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
     arch = spec.arch
     data = spec.doc.data
@@ -58,6 +84,12 @@ def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
     if len(arch.lessons) < MIN_LESSONS:
         yield _warn(spec, ("lessons",) if arch.lessons else (), f"{len(arch.lessons)} lesson(s); catalog entries "
                     f"need at least {MIN_LESSONS}", "what did they do, why, and what did it cost?")
+    yield from _placeholders(spec)
+    for v, view in enumerate(arch.views[:1]):
+        for i, step in enumerate(view.flow):
+            if step.edge is None:
+                yield _warn(spec, ("views", v, "flow", i), f"overview flow step {i + 1} is on no edge",
+                            "give it `edge:` with the id of the edge it travels, so its number is drawn there")
     if arch.domain is None:
         yield _warn(spec, (), "no domain", "add `domain:` with a field from `archcat domains`, e.g. social")
     for i, source in enumerate(arch.sources):
@@ -92,4 +124,5 @@ def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
                 if vocab.technologies and vocab.technology(name) is None:
                     hint = did_you_mean(name, vocab.technology_names(), n=2, cutoff=0.7)
                     yield _warn(spec, (*path, "technology"), f"technology '{name}' is not in the glossary",
-                                (hint + " " if hint else "") + GLOSSARY_HINT)
+                                (hint + " " if hint else "") + GLOSSARY_HINT + "; for example: "
+                                + glossary_entry(name))

@@ -84,7 +84,7 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
 KindName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Color = Annotated[str, StringConstraints(pattern=r"^(#[0-9a-fA-F]{6}|[a-z]{3,20})$"), AfterValidator(_colour)]
-Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
+Url = Annotated[str, StringConstraints(max_length=500), Printable, AfterValidator(_http_url)]
 Where = Annotated[str, BeforeValidator(_plain_text), StringConstraints(strip_whitespace=True, min_length=1,
                                                                       max_length=120), Printable]
 WHERE_HELP = ("Where in the source the fact is stated: a section heading, slide, page or minute, "

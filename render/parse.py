@@ -34,6 +34,15 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _TAB_INDENT = re.compile(r"^[ ]*(?:-[ ]*)*\t", re.MULTILINE)
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+# Numbers as a person reads them, not as YAML 1.1 does: 0700 is not octal 448, 100:1 is not base-60 6001,
+# 1_000 is not 1000, and yes/no/on/off are words. Anything else a YAML 1.1 parser calls a number or a
+# boolean keeps the text as written.
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_REAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+MAX_NUMBER_CHARS = 30
+_INT, _FLOAT, _BOOL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"
 
 
 @dataclass
@@ -86,17 +95,27 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(file, 1, 1, "file starts with a byte-order mark",
                                  "save the file as UTF-8 without BOM")]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [Diagnostic(file, line, column, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                  "save the file as UTF-8")]
+    return text, []
 
 
 def parse_text(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document, or return located diagnostics."""
+    # One line break, as editors count them: CR LF and a lone CR become LF. YAML also breaks lines at
+    # U+0085, U+2028 and U+2029, which editors show inside a line; refuse them, so line numbers agree.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        before = text[: odd.start()]
+        line, column = before.count("\n") + 1, odd.start() - (before.rfind("\n") + 1) + 1
+        return None, [Diagnostic(file, line, column, f"character U+{ord(odd.group()):04X} is a line break to YAML "
+                                 "but not to editors", "remove it, or put a real line break there")]
     tab = _TAB_INDENT.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
@@ -189,11 +208,27 @@ def _runaway_quote(text: str, error_line: int) -> tuple[tuple[int, int], int] | 
 
 
 def _compose(text: str, loader: type) -> Node | None:
-    """Compose the node tree, refusing anchors and aliases before anything is expanded."""
+    """Compose the node tree, refusing anchors, aliases and deep nesting from the event stream first:
+    the event parser is iterative, so a file of a hundred thousand `[` is refused at the first one too
+    many, before the (recursive) composer could be asked to build it."""
+    flows: list[bool] = []  # for each open collection: is it written in flow style, [ ] or { }?
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Reject(*_mark(event), "YAML anchors and aliases (& and *) are not supported",
                           "write the value out in full")
+        if isinstance(event, yaml.CollectionStartEvent):
+            flows.append(bool(event.flow_style) or bool(flows and flows[-1]))
+            if len(flows) > MAX_DEPTH:
+                raise _Reject(*_mark(event), f"nesting deeper than {MAX_DEPTH} levels",
+                              "a spec is at most a few levels deep; check the brackets and indentation")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            flows.pop()
+        elif (isinstance(event, yaml.ScalarEvent) and flows and flows[-1] and not event.style
+              and "?" in event.value):
+            # LibYAML reads `{label: cached?}` as the text "cached?"; PyYAML and most editors' YAML
+            # tools stop the text at the "?". Refuse what two parsers read differently.
+            raise _Reject(*_mark(event), "an unquoted '?' inside [ ... ] or { ... } is read differently by "
+                          "other YAML tools", "put the whole text in quotes")
     return yaml.compose(text, Loader=loader)
 
 
@@ -226,7 +261,7 @@ def _convert(node: Node, path: Path, doc: Document, depth: int) -> Any:
                       "a spec is plain data: remove the tag")
     doc.positions[path] = _mark(node)
     if isinstance(node, ScalarNode):
-        return _constructor.construct_object(node, deep=True)
+        return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_convert(item, (*path, i), doc, depth + 1) for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)
@@ -238,6 +273,9 @@ def _convert(node: Node, path: Path, doc: Document, depth: int) -> Any:
         if key_node.value == "<<":
             raise _Reject(*_mark(key_node), "YAML merge keys (<<) are not supported",
                           "write the fields out in full")
+        if key_node.tag not in _PLAIN_TAGS:
+            raise _Reject(*_mark(key_node), f"YAML tag '{_short_tag(key_node.tag)}' is not supported",
+                          "a spec is plain data: remove the tag")
         key = key_node.value
         if key in first_seen:
             raise _Reject(*_mark(key_node), f"duplicate key '{key}' (first given on line {first_seen[key]})",
@@ -246,6 +284,24 @@ def _convert(node: Node, path: Path, doc: Document, depth: int) -> Any:
         doc.key_positions[(*path, key)] = _mark(key_node)
         result[key] = _convert(value_node, (*path, key), doc, depth + 1)
     return result
+
+
+def _scalar(node: ScalarNode) -> Any:
+    """A scalar's value, with numbers and booleans read as a person reads them (see _DECIMAL)."""
+    plain = not node.style  # None (pure-Python parser) or "" (LibYAML)
+    if plain and node.tag in (_INT, _FLOAT):
+        text = node.value
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _Reject(*_mark(node), f"number is {len(text):,} characters long; the limit is "
+                          f"{MAX_NUMBER_CHARS}", "put it in quotes if it is text, or shorten it")
+        if _DECIMAL.fullmatch(text):
+            return int(text)
+        if _REAL.fullmatch(text):
+            return _constructor.construct_yaml_float(node)
+        return text
+    if plain and node.tag == _BOOL:
+        return True if node.value in _TRUE else False if node.value in _FALSE else node.value
+    return _constructor.construct_object(node, deep=True)
 
 
 def _short_tag(tag: str) -> str:

@@ -8,8 +8,18 @@ from pathlib import Path
 
 from archcat.diagnostics import BuildFailed, Diagnostic, did_you_mean, display_path
 from archcat.discover import Project
-from archcat.files import write_atomic
+from archcat.files import real_dir, write_atomic
 from archcat.validate import SPEC_ID
+
+MODELINE = "# yaml-language-server: $schema=../docs/archcat.schema.json\n"
+# What `new` writes that must not be published: `validate --strict` warns while any is left.
+PLACEHOLDERS = {
+    "title": "What this spec describes",
+    "summary": "One to three sentences: what the system does and the idea that makes it scale.",
+    "source title": "Title of the article or talk",
+    "source url": "https://example.com/article",
+    "lesson body": "Replace this with a lesson specific to this system, told in a full sentence.",
+}
 
 STARTER = """\
 # yaml-language-server: $schema=../docs/archcat.schema.json
@@ -76,18 +86,28 @@ views:
 
 
 def _copy_of(project: Project, source: str, spec_id: str, year: int | None) -> str:
+    from archcat.validate import read_spec_file
+
+    if not SPEC_ID.match(source) or len(source) > 40:  # an id, never a path: ../../x must not be read
+        raise BuildFailed([Diagnostic(source, 1, 1, f"'{source}' is not a spec id",
+                                      "give the id of a spec in architectures/, e.g. twitter-2013")])
     path = project.architectures / f"{source}.yaml"
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         known = sorted(p.stem for p in project.architectures.glob("*.yaml"))
         hint = did_you_mean(source, known) or "run `archcat validate` to list them"
         raise BuildFailed([Diagnostic(source, 1, 1, f"no spec '{source}' to start from", hint)])
-    text = path.read_text(encoding="utf-8")
+    raw, (message, hint) = read_spec_file(path)
+    if raw is None or path.is_symlink():
+        raise BuildFailed([Diagnostic(display_path(path), 1, 1, message or "spec file is a link",
+                                      hint or "copy the spec you start from; archcat does not follow links")])
+    text = raw.decode("utf-8", "replace")
     header = (f"# {spec_id}: started from {source}. Every fact, number and source below was true of\n"
               f"# {source}; check each one against this era's sources before publishing.\n")
     if year is not None:
         text = re.sub(r"(?m)^year: *\d+ *$", f"year: {year}", text, count=1)
         text = re.sub(r"(?m)^era: .*\n", "", text, count=1)
-    return header + text
+    text = re.sub(r"\A# yaml-language-server:.*\n", "", text)
+    return MODELINE + header + text
 
 
 def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str | None = None) -> Path:
@@ -100,7 +120,7 @@ def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str
     if not SPEC_ID.match(spec_id) or len(spec_id) > 40:
         raise BuildFailed([Diagnostic(spec_id, 1, 1, f"'{spec_id}' is not a valid spec id",
                                       "use lowercase letters, digits and dashes, e.g. acme-2024")])
-    if path.exists() and not force:
+    if (path.exists() or path.is_symlink()) and not force:
         raise BuildFailed([Diagnostic(display_path(path), 1, 1, "file already exists",
                                       "choose another id, or pass --force to overwrite it")])
     name = spec_id.rsplit("-", 1)[0] if spec_id.rsplit("-", 1)[-1].isdigit() else spec_id
@@ -110,4 +130,5 @@ def new_spec(project: Project, spec_id: str, *, force: bool = False, source: str
         text = _copy_of(project, source, spec_id, year if year_part.isdigit() else None)
     else:
         text = STARTER.format(id=spec_id, name=name.replace("-", " ").title(), year=year)
+    real_dir(project.architectures, project.root)  # the folder itself must not be a link out of the project
     return write_atomic(path, text)

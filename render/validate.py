@@ -19,6 +19,7 @@ from archcat.model import MAX_GROUP_DEPTH, MAX_NODES, Architecture, Spec, walk_t
 from archcat.parse import Document, parse_bytes
 from archcat.vocab import ResolvedKind, Vocabulary, resolve_kind
 
+MAX_SUGGESTIONS = 50  # did-you-mean hints per file; the rest of its problems are reported without one
 SPEC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -42,16 +43,24 @@ def read_spec_file(path: Path) -> tuple[bytes | None, tuple[str, str]]:
                           "split the architecture into several specs or shorten its texts")
         with path.open("rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1), ("", "")
+    except RuntimeError:  # Python 3.11 reports a link loop this way
+        return None, ("spec file is a link that loops back on itself", "replace the link with the file")
     except OSError as exc:
         return None, (f"cannot read file: {exc.strerror or exc}", "")
 
 
 def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
     """Read, parse and validate one spec file."""
-    file = display_path(path)
     raw, problem = read_spec_file(path)
     if raw is None:
-        return None, [Diagnostic(file, 1, 1, *problem)]
+        return None, [Diagnostic(display_path(path), 1, 1, *problem)]
+    return load_spec_bytes(path, raw, vocab, icons_dir)
+
+
+def load_spec_bytes(path: Path, raw: bytes, vocab: Vocabulary, icons_dir: Path
+                    ) -> tuple[Spec | None, list[Diagnostic]]:
+    """Parse and validate a spec's bytes (as read from `path`, or as an editor holds them unsaved)."""
+    file = display_path(path)
     problems: list[Diagnostic] = []
     stem = path.stem
     if not SPEC_ID.match(stem) or len(stem) > 40:
@@ -272,6 +281,15 @@ class _CrossChecks:
         self.icons_dir = icons_dir
         self.problems: list[Diagnostic] = []
         self.kinds: dict[str, ResolvedKind] = {}
+        self.suggestions_left = MAX_SUGGESTIONS
+
+    def suggest(self, value: str, choices) -> str:
+        """A did-you-mean hint, for at most MAX_SUGGESTIONS problems a file: each costs a comparison with
+        every known name, so a file of thousands of near-miss references must not cost minutes."""
+        if self.suggestions_left <= 0:
+            return ""
+        self.suggestions_left -= 1
+        return did_you_mean(value, choices)
 
     def error(self, path: tuple, message: str, hint: str = "") -> None:
         self.problems.append(self.doc.diagnostic(path, message, hint))
@@ -319,7 +337,7 @@ class _CrossChecks:
     def _check_ref(self, value: Any, known: set[str], path: tuple, what: str) -> None:
         ref = _text(value)
         if ref is not None and ref not in known:
-            hint = did_you_mean(ref, known) or (f"known {what}s: {', '.join(sorted(known))}" if known else
+            hint = self.suggest(ref, known) or (f"known {what}s: {', '.join(sorted(known))}" if known else
                                                   f"add a {what} with this id")
             self.error(path, f"cites {what} '{ref}' but no {what} has that id", hint)
 
@@ -328,7 +346,7 @@ class _CrossChecks:
             return
         for i, item in enumerate(value):
             if isinstance(item, str) and item not in self.vocab.patterns:
-                hint = did_you_mean(item.lower(), self.vocab.patterns)
+                hint = self.suggest(item.lower(), self.vocab.patterns)
                 self.error((*path, i), f"unknown pattern '{item}'", (hint + " " if hint else "")
                            + "run `archcat patterns` to list them, or add it to the catalog's vocabulary/patterns.yaml")
 
@@ -338,7 +356,7 @@ class _CrossChecks:
             return
         for i, item in enumerate(value):
             if isinstance(item, str) and item not in known:
-                close = did_you_mean(item, known)
+                close = self.suggest(item, known)
                 self.error(path if single else (*path, i), f"unknown {what} '{item}'",
                            (close + " " if close else "") + f"run `archcat {command}` to list them, or add it to "
                            f"the catalog's vocabulary/{command}.yaml")
@@ -399,7 +417,7 @@ class _CrossChecks:
                 ref = _text(edge.get(end))
                 ends[end] = ref
                 if ref is not None and ref not in owner and ids_known:
-                    hint = did_you_mean(ref, owner) or "edges connect ids of nodes or groups in the same view"
+                    hint = self.suggest(ref, owner) or "edges connect ids of nodes or groups in the same view"
                     self.error((*path, "edges", i, end), f"edge {end} '{ref}' but no node or group has that id", hint)
             a, b = ends["from"], ends["to"]
             if a and b and a in owner and b in owner:

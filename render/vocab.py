@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from archcat.discover import Project
 ICON_SUFFIXES = (".png",)
 MAX_ICON_BYTES = 512 * 1024
+MAX_ICON_SIDE = 1024  # icons are drawn 62 px wide; Graphviz holds every icon decoded in memory
 _ICON_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -214,17 +215,46 @@ def _resolve_icon(kind: str, icons_dir: Path) -> tuple[ResolvedKind | None, str,
         return None, f"icon path '{kind}' has characters other than letters, digits, '.', '-' and '_'", hint
     if not relative.endswith(ICON_SUFFIXES):
         return None, f"icon '{kind}' is not a PNG file", hint
+    from archcat.files import Refused, no_links, read_limited
+
     candidate = icons_dir / relative
-    root = icons_dir.resolve()
     try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+        no_links(candidate, icons_dir)  # the icons/ folder, its subfolders and the file: no links at all
+    except Refused as exc:
+        return None, f"icon path '{kind}' goes through a link ({exc.path.name})", \
+            "copy the icon into the project's icons/ folder instead of linking to it"
+    if not candidate.exists():
         return None, f"icon file '{kind}' does not exist", hint
-    if not real.is_relative_to(root) or candidate.is_symlink() or not real.is_file():
-        return None, f"icon path '{kind}' leaves the icons/ folder", hint
-    with real.open("rb") as handle:
-        if handle.read(8) != b"\x89PNG\r\n\x1a\n":
-            return None, f"icon file '{kind}' is not a PNG image", hint
-    if real.stat().st_size > MAX_ICON_BYTES:
-        return None, f"icon file '{kind}' is larger than {MAX_ICON_BYTES // 1024} KiB", "use a smaller PNG"
-    return ResolvedKind("custom", icon=real), "", ""
+    try:
+        data = read_limited(candidate, MAX_ICON_BYTES)
+    except Refused as exc:
+        return None, f"icon file '{kind}' {exc.reason}", "use a PNG of at most 512 KiB"
+    except OSError as exc:
+        return None, f"icon file '{kind}' cannot be read: {exc.strerror or exc}", "check its permissions"
+    problem = icon_problem(data)
+    if problem:
+        return None, f"icon file '{kind}' {problem}", "save the icon again as a PNG of at most " \
+            f"{MAX_ICON_SIDE}x{MAX_ICON_SIDE} pixels"
+    return ResolvedKind("custom", icon=candidate.absolute()), "", ""
+
+
+def icon_problem(data: bytes) -> str:
+    """What is wrong with a custom icon's bytes, or "": it must decode whole as a PNG of a size that
+    draws at 62 px without making Graphviz allocate gigabytes."""
+    import io
+
+    from PIL import Image
+
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return "is not a PNG image"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                return "is not a PNG image"
+            width, height = image.size
+            if width > MAX_ICON_SIDE or height > MAX_ICON_SIDE:
+                return f"is {width}x{height} pixels; the limit is {MAX_ICON_SIDE}x{MAX_ICON_SIDE}"
+            image.load()  # decodes every row: a truncated or damaged file fails here
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return f"is a damaged PNG ({exc})"
+    return ""

@@ -100,3 +100,31 @@ def test_every_view_of_the_catalog_renders(tmp_path: Path):
     written, failures = run_jobs(plan(SPECS, themes=("light",), formats=("svg",)), tmp_path)
     assert failures == []
     assert len(written) == sum(len(s.arch.views) for s in SPECS)
+
+
+def test_the_starter_spec_is_flagged_until_its_placeholders_are_replaced(project: Project):
+    from archcat.scaffold import new_spec
+
+    new_spec(project, "acme-2024")
+    specs, problems = load_catalog(project, [project.architectures / "acme-2024.yaml"])
+    assert problems == []
+    placeholders = [d for d in lint(specs, load_vocabulary()) if "placeholder" in d.message]
+    assert len(placeholders) == 5  # title, summary, source title and address, lesson body
+
+
+def test_a_missing_technology_gets_a_ready_to_paste_entry(project: Project):
+    import yaml
+
+    from tests.conftest import VALID_SPEC, write_spec
+
+    write_spec(project, "shop-2020", VALID_SPEC.read_text(encoding="utf-8").replace(
+        "technology: nginx", "technology: Ledgerly DB"))
+    specs, _ = load_catalog(project)
+    warning = next(d for d in lint(specs, load_vocabulary()) if "Ledgerly DB" in d.message)
+    entry = warning.hint.split("for example: ", 1)[1]
+    assert "\n" not in warning.hint and list(yaml.safe_load(entry)) == ["Ledgerly DB"]
+
+
+def test_every_bundled_spec_keeps_the_editor_modeline():
+    missing = [s.id for s in SPECS if not s.source_bytes.startswith(b"# yaml-language-server: $schema=")]
+    assert missing == []

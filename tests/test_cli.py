@@ -155,7 +155,8 @@ def test_new_from_an_existing_spec(project: Project):
     result = run(project, "new", "shop-2024", "--from", "shop-2020")
     assert result.returncode == 0, result.stderr
     text = (project.architectures / "shop-2024.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# shop-2024: started from shop-2020.")
+    assert text.startswith("# yaml-language-server: $schema=../docs/archcat.schema.json\n"
+                           "# shop-2024: started from shop-2020.")  # the modeline is kept, editors need it
     assert "\nyear: 2024\n" in text and "A small web shop" in text
     assert run(project, "validate", "architectures/shop-2024.yaml").returncode == 0
     missing = run(project, "new", "shop-2025", "--from", "shop-2021")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archcat.parse import MAX_FILE_BYTES, parse_bytes, parse_text
 
 
@@ -80,5 +82,19 @@ def test_deep_nesting_is_bounded():
 
 
 def test_scalars_keep_yaml_types():
-    doc, _ = parse_text("a: 2013\nb: '2013'\nc: yes\nd: 1.5\ne: null\n", "f.yaml")
-    assert doc.data == {"a": 2013, "b": "2013", "c": True, "d": 1.5, "e": None}
+    doc, _ = parse_text("a: 2013\nb: '2013'\nc: true\nd: 1.5\ne: null\nf: -7\n", "f.yaml")
+    assert doc.data == {"a": 2013, "b": "2013", "c": True, "d": 1.5, "e": None, "f": -7}
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("100:1", "100:1"),  # YAML 1.1: base 60, 6001
+    ("33:40", "33:40"),  # 2020
+    ("0700", "0700"),  # octal 448
+    ("0x1F", "0x1F"),  # hexadecimal 31
+    ("1_000", "1_000"),  # 1000
+    ("yes", "yes"), ("off", "off"), ("Y", "Y"),  # booleans
+    ("1e3", "1e3"),
+])
+def test_numbers_and_words_are_read_as_a_person_reads_them(written: str, read: str):
+    doc, problems = parse_text(f"value: {written}\n", "f.yaml")
+    assert problems == [] and doc.data == {"value": read}
