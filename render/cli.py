@@ -236,6 +236,20 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     from archcat.vocab import load_vocabulary
 
     vocab = load_vocabulary()
+    if args.all:
+        from archcat.vocab import diagrams_classes
+
+        needle = (args.text or "").lower()
+        by_class = {k.class_path: k.name for k in vocab.kinds.values()}
+        classes = [c for c in diagrams_classes() if needle in c.lower()]
+        if not classes:
+            _console(stderr=True).print(f"no diagrams class matches '{_escape(visible(args.text or ''))}'")
+            return EXIT_PROBLEMS
+        table = Table("kind: value to write", "short kind", box=None, pad_edge=False)
+        for class_path in classes:
+            table.add_row(class_path, by_class.get(class_path, ""))
+        _console().print(table)
+        return EXIT_OK
     found = vocab.search_kinds(args.text or "")
     if not found:
         hint = did_you_mean((args.text or "").lower(), vocab.kinds, n=3)
@@ -400,6 +414,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kinds", help="list or search the node kinds")
     p.add_argument("text", nargs="?", help="search the names, categories and descriptions")
+    p.add_argument("--all", action="store_true",
+                   help="search every class of the diagrams package too (any of them is a valid kind)")
     p.set_defaults(func=cmd_kinds)
 
     p = sub.add_parser("patterns", help="list or search the pattern vocabulary")

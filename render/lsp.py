@@ -169,7 +169,15 @@ def describe(path: Path, text: str, line: int, column: int) -> str | None:
     vocab = load_vocabulary(project_of(path))
     if key == "kind" and word in vocab.kinds:
         kind = vocab.kinds[word]
-        return f"**{kind.name}** ({kind.category}): {kind.description}\n\ndrawn with `diagrams.{kind.class_path}`"
+        text = f"**{kind.name}** ({kind.category}): {kind.description}\n\ndrawn with `diagrams.{kind.class_path}`"
+        try:  # the icon, for clients that show images in hovers
+            from archcat.graph import icon_file
+            from archcat.vocab import import_node_class
+
+            text += f"\n\n![{kind.name}]({Path(icon_file(import_node_class(kind.class_path))).as_uri()})"
+        except (ImportError, AttributeError, ValueError):
+            pass
+        return text
     if key == "technology" and vocab.technology(word):
         tech = vocab.technology(word)
         assert tech is not None

@@ -55,7 +55,7 @@ RELOAD_SCRIPT = """<script data-archcat-reload>
   function hide() {
     if (shown) { shown.remove(); shown = null; }
   }
-  function show(text) {
+  function show(text, warning) {
     if (dismissed === text) return;
     if (shown && shown.getAttribute("data-text") === text) return;
     hide();
@@ -64,14 +64,16 @@ RELOAD_SCRIPT = """<script data-archcat-reload>
     box.setAttribute("role", "alert");
     box.setAttribute("data-text", text);
     box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:60vh;overflow:auto;" +
-      "margin:0;padding:0.75rem 1rem;background:#8b0000;color:#fff;font:14px/1.4 system-ui,sans-serif;" +
-      "box-shadow:0 2px 8px rgba(0,0,0,.4);text-align:left";
+      "margin:0;padding:0.75rem 1rem;background:" + (warning ? "#6b4e00" : "#8b0000") + ";color:#fff;" +
+      "font:14px/1.4 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.4);text-align:left";
+    if (warning) box.id = "archcat-build-warnings";
     var title = document.createElement("strong");
-    title.textContent = "Build failed: showing the last good version of the site.";
+    title.textContent = warning ? "Content warnings: the site is built, but `archcat validate --strict` would fail."
+      : "Build failed: showing the last good version of the site.";
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "Dismiss";
-    close.setAttribute("aria-label", "Dismiss the build error");
+    close.setAttribute("aria-label", warning ? "Dismiss the warnings" : "Dismiss the build error");
     close.style.cssText = "float:right;margin-left:1rem;font:inherit;color:#000;background:#fff;" +
       "border:0;border-radius:3px;padding:0.2rem 0.6rem;cursor:pointer";
     close.addEventListener("click", function () { dismissed = text; hide(); });
@@ -92,7 +94,9 @@ RELOAD_SCRIPT = """<script data-archcat-reload>
     }).then(function (state) {
       since = state.version;
       if (state.build !== build) { location.reload(); return; }
-      if (state.ok) { dismissed = null; hide(); } else { show(state.error); }
+      if (!state.ok) { show(state.error, false); }
+      else if (state.warnings) { show(state.warnings, true); }
+      else { dismissed = null; hide(); }
       poll();
     }).catch(function () { setTimeout(poll, 1000); });
   }
@@ -116,9 +120,11 @@ class BuildState:
     version: int = 0
     ok: bool = True
     error: str = ""
+    warnings: str = ""  # content warnings of the last good build, as `archcat validate` prints them
 
     def as_json(self) -> dict[str, Any]:
-        return {"build": self.build, "version": self.version, "ok": self.ok, "error": self.error}
+        return {"build": self.build, "version": self.version, "ok": self.ok, "error": self.error,
+                "warnings": self.warnings}
 
 
 def is_loopback(host: str) -> bool:
@@ -195,10 +201,12 @@ class ReloadServer:
         with self._changed:
             return self._state
 
-    def _set_state(self, *, ok: bool, error: str = "", new_build: bool = False) -> BuildState:
+    def _set_state(self, *, ok: bool, error: str = "", new_build: bool = False,
+                   warnings: str | None = None) -> BuildState:
         with self._changed:
             old = self._state
-            self._state = BuildState(old.build + (1 if new_build else 0), old.version + 1, ok, error)
+            self._state = BuildState(old.build + (1 if new_build else 0), old.version + 1, ok, error,
+                                     old.warnings if warnings is None else warnings)
             self._changed.notify_all()
             return self._state
 
@@ -230,12 +238,14 @@ class ReloadServer:
                 text = f"internal error while building: {type(exc).__name__}: {exc}"
                 self.log(f"{text}\nbuild crashed; {serving}; please report this")
                 return self._set_state(ok=False, error=text)
-            for warning in getattr(result, "warnings", None) or []:
-                self.log(warning.format() if hasattr(warning, "format") else str(warning))
+            warnings = [w.format() if hasattr(w, "format") else str(w) for w in getattr(result, "warnings", None) or []]
+            for warning in warnings:
+                self.log(warning)
             up_to_date = bool(getattr(result, "up_to_date", False))
             if up_to_date and self.state.ok and self.state.build > 0:
                 return self.state
-            state = self._set_state(ok=True, new_build=not up_to_date or self.state.build == 0)
+            state = self._set_state(ok=True, new_build=not up_to_date or self.state.build == 0,
+                                    warnings="\n".join(warnings))
             self.log(f"build {state.build} ok in {time.monotonic() - started:.1f} s")
             return state
 
@@ -478,7 +488,19 @@ def start(project: Project, *, host: str = "127.0.0.1", port: int = 8000, out: P
     site = out or project.root / SERVE_DIR
 
     def builder() -> object:
-        return build(project, out=site)
+        """Build, then add the content warnings `archcat validate` would print for the same catalog."""
+        from archcat.lint import lint
+        from archcat.vocab import load_vocabulary
+
+        result = build(project, out=site)
+        specs = result.specs
+        if result.up_to_date:  # nothing was loaded: load the catalog for its warnings (a second or two)
+            from archcat.catalog import load_catalog
+
+            specs, problems = load_catalog(project)
+            result.warnings = problems
+        result.warnings = sorted([*result.warnings, *lint(specs, load_vocabulary(project))])
+        return result
 
     server = ReloadServer(site, builder, host=host, port=port, log=log, allow_remote=allow_remote)
     try:

@@ -19,6 +19,17 @@ from archcat.model import MAX_GROUP_DEPTH, MAX_NODES, Architecture, Spec, walk_t
 from archcat.parse import Document, parse_bytes
 from archcat.vocab import ResolvedKind, Vocabulary, resolve_kind
 
+# A one-line example for each required field, shown when it is missing.
+MISSING_EXAMPLES = {
+    "name": "name: Twitter", "title": "title: Timelines at scale", "year": "year: 2013",
+    "summary": "summary: One to three sentences on what the system does and how it scales.",
+    "sources": "sources: [{id: hs, title: The article's title, url: https://..., year: 2013}]",
+    "views": "views: [{id: overview, title: Overview, nodes: [...], edges: [...]}]",
+    "id": "id: overview", "label": "label: Web servers", "kind": "kind: web-server", "from": "from: lb",
+    "to": "to: web", "text": "text: The balancer sends the request to any web server.",
+    "url": "url: https://example.org/the-article", "value": "value: 400 million", "source": "source: hs",
+    "body": "body: What they did, why, and what it cost, in full sentences.",
+}
 MAX_SUGGESTIONS = 50  # did-you-mean hints per file; the rest of its problems are reported without one
 SPEC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -182,8 +193,14 @@ def translate_errors(exc: ValidationError, doc: Document, root: type[BaseModel] 
         on_key = False
         if kind == "missing":
             message = f"missing required field '{name}'"
+            model = _model_at(loc[:-1], root)
+            field = next((f for n, f in (model.model_fields.items() if model else []) if (f.alias or n) == name),
+                         None)
+            about = (field.description or "").rstrip(".") if field else ""
+            example = MISSING_EXAMPLES.get(str(name))
+            hint = "; ".join(part for part in (about, f"for example `{example}`" if example else "") if part) \
+                or "see docs/spec-reference.md for the fields"
             loc = loc[:-1]
-            hint = "see docs/spec-reference.md for the fields"
         elif kind == "extra_forbidden":
             model = _model_at(loc[:-1], root)
             allowed = _field_names(model) if model else []

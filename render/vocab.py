@@ -179,6 +179,28 @@ def import_node_class(class_path: str) -> type:
     return cls
 
 
+def diagrams_classes() -> list[str]:
+    """Every node class the installed diagrams package draws, as provider.module.Class, sorted."""
+    import pkgutil
+
+    import diagrams
+    from diagrams import Node
+
+    found: set[str] = set()
+    for info in pkgutil.walk_packages(diagrams.__path__, prefix="diagrams."):
+        if info.name.count(".") != 2:  # diagrams.<provider>.<module>
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:  # a provider module that cannot be imported here is simply not offered
+            continue
+        for name, value in vars(module).items():
+            if (isinstance(value, type) and issubclass(value, Node) and getattr(value, "_icon", None)
+                    and value.__module__ == info.name and not name.startswith("_")):
+                found.add(f"{info.name.removeprefix('diagrams.')}.{name}")
+    return sorted(found)
+
+
 def resolve_kind(kind: str, vocab: Vocabulary, icons_dir: Path) -> tuple[ResolvedKind | None, str, str]:
     """Resolve a kind; on failure return (None, message, hint)."""
     if kind in vocab.kinds:
@@ -191,7 +213,8 @@ def resolve_kind(kind: str, vocab: Vocabulary, icons_dir: Path) -> tuple[Resolve
         try:
             import_node_class(class_path)
         except (ImportError, AttributeError):
-            hint = "check the name in the diagrams docs, e.g. onprem.inmemory.Redis"
+            close = did_you_mean(class_path, diagrams_classes(), n=2)
+            hint = (close + " " if close else "") + "run `archcat kinds --all TEXT` to search every diagrams class"
             return None, f"no diagrams class '{kind}'", hint
         return ResolvedKind(_category_of(class_path, vocab) or "compute", class_path=class_path), "", ""
     hint = did_you_mean(kind.lower(), vocab.kinds, n=3)

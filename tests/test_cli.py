@@ -182,3 +182,18 @@ def test_pre_commit_hook_runs_the_strict_validator(project: Project):
     write_spec(project, "broken-2020", "name: [")
     bad = run(project, *command[1:], "architectures/broken-2020.yaml")
     assert bad.returncode == 1 and "broken-2020.yaml:1:" in bad.stderr
+
+
+def test_kinds_all_searches_every_diagrams_class(project: Project):
+    result = run(project, "kinds", "--all", "kafka")
+    assert result.returncode == 0
+    assert "onprem.queue.Kafka" in result.stdout and "aws.analytics.ManagedStreamingForKafka" in result.stdout
+
+
+def test_a_missing_field_says_what_it_is_and_shows_an_example(project: Project):
+    path = project.architectures / "shop-2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{id: lb, label: Load balancer, kind: haproxy}",
+                                                              "{id: lb, label: Load balancer}"), encoding="utf-8")
+    result = run(project, "validate")
+    assert "missing required field 'kind'" in result.stderr
+    assert "hint: A kind from `archcat kinds`" in result.stderr and "for example `kind: web-server`" in result.stderr

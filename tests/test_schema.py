@@ -39,3 +39,14 @@ def test_the_starter_spec_validates_against_the_schema(tmp_path: Path):
 def test_the_schema_rejects_shape_errors_too(case: str):
     data = yaml.safe_load((FIXTURES / "invalid" / f"{case}.yaml").read_text(encoding="utf-8"))
     assert list(VALIDATOR.iter_errors(data)), f"the schema accepts {case}"
+
+
+def test_editors_get_a_description_for_every_kind_pattern_domain_and_tag_and_a_short_error():
+    kinds = SCHEMA["$defs"]["Node"]["properties"]["kind"]
+    listed = kinds["anyOf"][0]
+    assert len(listed["enum"]) == len(listed["enumDescriptions"]) == len(listed["markdownEnumDescriptions"]) > 100
+    assert all(listed["enumDescriptions"])
+    assert len(kinds["errorMessage"]) < 200  # not the list of every value
+    for enum in (SCHEMA["properties"]["patterns"]["items"], SCHEMA["properties"]["tags"]["items"],
+                 SCHEMA["properties"]["domain"]["anyOf"][0]):
+        assert len(enum["enum"]) == len(enum["enumDescriptions"]) and "errorMessage" in enum

@@ -184,6 +184,18 @@ class Fake:
     failures: list[Exception] = field(default_factory=list)  # what the next builds raise, in order
 
 
+def test_content_warnings_show_in_the_terminal_and_on_the_page_with_the_site_built(live):
+    server, spec, logs = live
+    state = server.state
+    assert state.ok and state.build == 1
+    assert "shop-2020.yaml:1:1: warning: no domain" in state.warnings  # what `archcat validate` prints
+    assert any("warning: no domain" in entry for entry in logs)
+    answer = json.loads(get(f"{server.url}{STATE_PATH.lstrip('/')}?since=-1")[1])
+    assert "warning: no domain" in answer["warnings"]
+    page = get(server.url + "index.html")[1]
+    assert "archcat-build-warnings" in page  # the script that shows them is on every page
+
+
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[Fake]:
     """A ReloadServer on a free port whose builder writes a tiny site, or raises what the test queues."""
