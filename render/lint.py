@@ -48,7 +48,7 @@ def _placeholders(spec: Spec) -> Iterator[Diagnostic]:
     from archcat.scaffold import PLACEHOLDERS
 
     arch = spec.arch
-    found = [(("title",), arch.title == PLACEHOLDERS["title"]),
+    found: list[tuple[tuple[str | int, ...], bool]] = [(("title",), arch.title == PLACEHOLDERS["title"]),
              (("summary",), arch.summary == PLACEHOLDERS["summary"])]
     found += [(("sources", i, "title"), s.title == PLACEHOLDERS["source title"]) for i, s in enumerate(arch.sources)]
     found += [(("sources", i, "url"), s.url == PLACEHOLDERS["source url"]) for i, s in enumerate(arch.sources)]

@@ -185,7 +185,7 @@ class Fake:
 
 
 def test_content_warnings_show_in_the_terminal_and_on_the_page_with_the_site_built(live):
-    server, spec, logs = live
+    server, _spec, logs = live
     state = server.state
     assert state.ok and state.build == 1
     assert "shop-2020.yaml:1:1: warning: no domain" in state.warnings  # what `archcat validate` prints
