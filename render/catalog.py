@@ -12,9 +12,11 @@ if TYPE_CHECKING:  # validation pulls in pydantic: loaded only when there is wor
     from archcat.model import Spec
 
 
-def load_catalog(project: Project, paths: list[Path] | None = None) -> tuple[list[Spec], list[Diagnostic]]:
+def load_catalog(project: Project, paths: list[Path] | None = None, *, partial: list[Spec] | None = None
+                 ) -> tuple[list[Spec], list[Diagnostic]]:
     """Load and validate specs; return the valid ones and every problem found in any of them
-    (the vocabularies' own problems included)."""
+    (the vocabularies' own problems included). Specs whose shape is valid but which have other errors
+    are appended to `partial` when given (for their content warnings)."""
     from archcat.validate import load_spec
     from archcat.vocab import load_vocabulary
 
@@ -25,12 +27,14 @@ def load_catalog(project: Project, paths: list[Path] | None = None) -> tuple[lis
         if not path.exists() and not path.is_symlink():  # a link that leads nowhere is read_spec_file's to report
             problems.append(Diagnostic(display_path(path), 1, 1, "no such file"))
             continue
-        spec, found = load_spec(path, vocab, project.icons)
+        spec, found = load_spec(path, vocab, project.icons, partial=partial)
         problems.extend(found)
         if spec is not None:
             specs.append(spec)
     problems.extend(_catalog_checks(project, specs))
     failed = {d.file for d in errors(problems)}
+    if partial is not None:
+        partial.extend(s for s in specs if display_path(s.path) in failed)
     return [s for s in specs if display_path(s.path) not in failed], sorted(problems)
 
 

@@ -89,8 +89,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if any(not p.strip() for p in args.paths):
         raise BuildFailed([Diagnostic("''", 1, 1, "an empty path was given", "name spec files or folders")])
     paths = [Path(p) for p in args.paths] or None
-    specs, problems = load_catalog(project, paths)
-    if not specs and not problems:
+    partial: list = []  # specs with errors whose content can still be checked
+    specs, problems = load_catalog(project, paths, partial=partial)
+    if not specs and not partial and not problems:
         where = ", ".join(args.paths) if args.paths else str(project.architectures)
         raise BuildFailed([Diagnostic(where, 1, 1, "no spec files found (*.yaml)",
                                       "name spec files or folders, or run `archcat new ID` to start one")])
@@ -98,7 +99,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from archcat.lint import lint
         from archcat.vocab import load_vocabulary
 
-        problems = sorted(problems + lint(specs, load_vocabulary(project)))
+        problems = sorted(problems + lint([*specs, *partial], load_vocabulary(project)))
     print_diagnostics(problems)
     failed = errors(problems) or (args.strict and problems)
     if not failed:

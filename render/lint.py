@@ -116,8 +116,9 @@ def lint_spec(spec: Spec, vocab: Vocabulary) -> Iterator[Diagnostic]:
             yield _warn(spec, ("lessons", i), "lesson names no pattern", "add the patterns it illustrates")
     for v, view in enumerate(data["views"]):
         for path, node in _node_paths(view, ("views", v)):
-            resolved = spec.kinds[node["kind"].strip()]
-            if resolved.generic and resolved.category != "client" and not (node.get("technology") or node.get("note")):
+            resolved = spec.kinds.get(str(node.get("kind", "")).strip())
+            if (resolved is not None and resolved.generic and resolved.category != "client"
+                    and not (node.get("technology") or node.get("note"))):
                 yield _warn(spec, (*path, "kind"), f"node '{node['id']}' has a generic kind but no technology "
                             "or note", "say what ran there (technology) or what it does (note)")
             for name in split_technologies(node.get("technology")):

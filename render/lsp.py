@@ -85,10 +85,13 @@ def check(path: Path, text: str) -> tuple[list[Diagnostic], Document | None]:
     project = project_of(path)
     vocab = load_vocabulary(project)
     raw = text.encode("utf-8")
-    spec, problems = load_spec_bytes(path, raw, vocab, project.icons)
+    partial: list = []
+    spec, problems = load_spec_bytes(path, raw, vocab, project.icons, partial=partial)
     doc, _ = parse_bytes(raw, str(path))
     if spec is not None:
         problems = [*problems, *_catalog_checks(project, [spec]), *lint_spec(spec, vocab)]
+    for broken in partial:  # errors in its references or vocabulary: its content warnings still show
+        problems = [*problems, *lint_spec(broken, vocab)]
     return sorted(problems), doc
 
 

@@ -60,17 +60,22 @@ def read_spec_file(path: Path) -> tuple[bytes | None, tuple[str, str]]:
         return None, (f"cannot read file: {exc.strerror or exc}", "")
 
 
-def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path) -> tuple[Spec | None, list[Diagnostic]]:
-    """Read, parse and validate one spec file."""
+def load_spec(path: Path, vocab: Vocabulary, icons_dir: Path, *, partial: list[Spec] | None = None
+              ) -> tuple[Spec | None, list[Diagnostic]]:
+    """Read, parse and validate one spec file (see load_spec_bytes for `partial`)."""
     raw, problem = read_spec_file(path)
     if raw is None:
         return None, [Diagnostic(display_path(path), 1, 1, *problem)]
-    return load_spec_bytes(path, raw, vocab, icons_dir)
+    return load_spec_bytes(path, raw, vocab, icons_dir, partial=partial)
 
 
-def load_spec_bytes(path: Path, raw: bytes, vocab: Vocabulary, icons_dir: Path
-                    ) -> tuple[Spec | None, list[Diagnostic]]:
-    """Parse and validate a spec's bytes (as read from `path`, or as an editor holds them unsaved)."""
+def load_spec_bytes(path: Path, raw: bytes, vocab: Vocabulary, icons_dir: Path, *,
+                    partial: list[Spec] | None = None) -> tuple[Spec | None, list[Diagnostic]]:
+    """Parse and validate a spec's bytes (as read from `path`, or as an editor holds them unsaved).
+
+    A spec with problems is never returned. When its shape is valid and only its references or
+    vocabulary are wrong, it is appended to `partial` (when given), so that its content warnings can
+    still be reported beside its errors."""
     file = display_path(path)
     problems: list[Diagnostic] = []
     stem = path.stem
@@ -83,6 +88,8 @@ def load_spec_bytes(path: Path, raw: bytes, vocab: Vocabulary, icons_dir: Path
     arch, kinds, found = validate_document(doc, vocab, icons_dir)
     problems.extend(found)
     if arch is None or problems:
+        if arch is not None and partial is not None:
+            partial.append(Spec(stem, path, arch, kinds, raw, doc))
         return None, problems
     return Spec(stem, path, arch, kinds, raw, doc), []
 

@@ -197,3 +197,12 @@ def test_a_missing_field_says_what_it_is_and_shows_an_example(project: Project):
     result = run(project, "validate")
     assert "missing required field 'kind'" in result.stderr
     assert "hint: A kind from `archcat kinds`" in result.stderr and "for example `kind: web-server`" in result.stderr
+
+
+def test_content_warnings_are_reported_beside_errors(project: Project):
+    path = project.architectures / "shop-2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("to: db, style", "to: dbx, style"), encoding="utf-8")
+    result = run(project, "validate")
+    assert result.returncode == 1
+    assert "error: edge to 'dbx' but no node or group has that id" in result.stderr
+    assert "warning: no domain" in result.stderr and "1 error(s), 5 warning(s)" in result.stderr

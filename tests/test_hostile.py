@@ -114,7 +114,7 @@ def test_the_corpus_fails_validation_without_a_traceback_and_writes_nothing(corp
     assert "spec(s) valid" not in corpus_run.output
     assert corpus_run.after == corpus_run.before, "validate wrote or changed files"
     files = "|".join(re.escape(f"architectures/{name}") for name in CORPUS)
-    assert all(re.match(rf"({files}):\d+:\d+: error: ", line) or line.startswith("    hint: ")
+    assert all(re.match(rf"({files}):\d+:\d+: (error|warning): ", line) or line.startswith("    hint: ")
                or re.fullmatch(r"\d+ error\(s\).*", line) for line in corpus_run.stderr.splitlines()), \
         "every line is a located error, its hint, or the count"
 

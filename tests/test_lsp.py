@@ -61,9 +61,14 @@ def test_diagnostics_are_validates_own_at_the_same_place_errors_and_warnings(tmp
                    for d in result.diagnostics)
     from archcat.catalog import load_catalog
     from archcat.discover import Project
+    from archcat.lint import lint
+    from archcat.vocab import load_vocabulary
 
-    _, problems = load_catalog(Project(tmp_path))  # what `archcat validate` reports for the saved file
+    partial: list = []  # what `archcat validate` reports for the saved file: its errors and its warnings
+    _, problems = load_catalog(Project(tmp_path), partial=partial)
+    problems += lint(partial, load_vocabulary())
     assert found == sorted((d.line, d.column, d.message) for d in problems)
+    assert any(d.severity == types.DiagnosticSeverity.Warning for d in result.diagnostics)
     assert (39, 35, "edge to 'dbb' but no node or group has that id") in found
 
 
