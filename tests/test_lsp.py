@@ -49,7 +49,11 @@ async def session(root: Path, text: str, work):
 
 
 def run(root: Path, text: str, work):
-    return asyncio.run(session(root, text, work))
+    """Run a session on a thread of its own: another test's browser may hold this thread's event loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, session(root, text, work)).result(timeout=300)
 
 
 def test_diagnostics_are_validates_own_at_the_same_place_errors_and_warnings(tmp_path: Path):
