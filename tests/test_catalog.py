@@ -128,3 +128,20 @@ def test_a_missing_technology_gets_a_ready_to_paste_entry(project: Project):
 def test_every_bundled_spec_keeps_the_editor_modeline():
     missing = [s.id for s in SPECS if not s.source_bytes.startswith(b"# yaml-language-server: $schema=")]
     assert missing == []
+
+
+def test_the_eras_of_one_company_are_linked_into_one_group():
+    """A learner on any era of a company can reach every other one through `related`."""
+    by_name: dict[str, list] = {}
+    for spec in SPECS:
+        by_name.setdefault(spec.arch.name, []).append(spec)
+    for name, group in by_name.items():
+        ids = {s.id for s in group}
+        links = {s.id: (set(s.arch.related) | {o.id for o in group if s.id in o.arch.related}) & ids for s in group}
+        reached, todo = set(), [group[0].id]
+        while todo:
+            current = todo.pop()
+            if current not in reached:
+                reached.add(current)
+                todo.extend(links[current] - reached)
+        assert reached == ids, f"{name}: {sorted(ids - reached)} not linked to {sorted(reached)}"
