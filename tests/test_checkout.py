@@ -165,7 +165,7 @@ def test_spec_text_reaches_the_terminal_only_as_visible_escapes(proj, old, new):
     assert result.returncode == 1
     assert ESC not in result.stdout + result.stderr
     lines = result.stderr.splitlines()
-    assert all(re.match(r"architectures/shop-2020\.yaml:\d+:\d+: error: |    hint: |\d+ error\(s\)", line)
+    assert all(re.match(r"architectures/shop-2020\.yaml:\d+:\d+: (error|warning): |    hint: |\d+ error\(s\)", line)
                for line in lines), lines
     assert "spec(s) valid" not in result.stdout
 

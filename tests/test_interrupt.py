@@ -47,8 +47,12 @@ def catalog_project(tmp_path: Path) -> Project:
 
 
 def start_build(project: Project) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "archcat", "build", "-q"], cwd=project.root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A shell without job control starts background commands with SIGINT ignored, and a child inherits
+    # that: the build is started with Python's own Ctrl-C handler, as it has in a terminal.
+    command = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from archcat.cli import main; sys.exit(main(['build', '-q']))")
+    return subprocess.Popen([sys.executable, "-c", command], cwd=project.root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
 
 
 def edit_everything(project: Project, n: int) -> None:
