@@ -41,6 +41,20 @@ IMAGE_LIBRARIES = ("diagrams", "pypdfium2", "deflate", "cairosvg", "jinja2", "py
 MAX_TREE_FILE_BYTES = 2 * 1024 * 1024  # a template, a vocabulary or a module; none is near this
 
 
+def package_parts() -> list[bytes | str]:
+    """The package's own files (code and vocabularies). Its templates, which an installed package carries
+    inside it, are left out here: a build fingerprints the templates it uses on their own, so a source
+    checkout and an installed copy of the same version agree."""
+    from archcat.paths import PACKAGE_DIR
+
+    parts: list[bytes | str] = []
+    for path in tree_files(PACKAGE_DIR):
+        relative = path.relative_to(PACKAGE_DIR)
+        if relative.parts[0] != "templates":
+            parts += [relative.as_posix(), read_limited(path, MAX_TREE_FILE_BYTES)]
+    return parts
+
+
 def tree_files(folder: Path) -> list[Path]:
     """Every file below `folder`, in a stable order, never entering or reading through a link: a link
     anywhere inside is refused (a checkout could plant one to make archcat read outside the project)."""
@@ -86,9 +100,8 @@ def tool_versions() -> tuple[str, ...]:
 def fingerprint(templates: Path, vocabularies: Path | None = None) -> str:
     """What, besides an artefact's own inputs, decides its bytes (see the module's docstring)."""
     from archcat import __version__
-    from archcat.paths import PACKAGE_DIR
 
-    return digest(__version__, *tool_versions(), "package", *tree_parts(PACKAGE_DIR), "templates",
+    return digest(__version__, *tool_versions(), "package", *package_parts(), "templates",
                   *tree_parts(templates), "vocabularies", *(tree_parts(vocabularies) if vocabularies else []))
 
 

@@ -15,11 +15,10 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from archcat.cache import MAX_TREE_FILE_BYTES, Cache, tree_files, tree_parts
+from archcat.cache import MAX_TREE_FILE_BYTES, Cache, package_parts, tree_files
 from archcat.diagnostics import BuildFailed, Diagnostic, display_path
 from archcat.discover import Project
 from archcat.files import Refused, digest, read_limited, real_dir, write_atomic
-from archcat.paths import PACKAGE_DIR
 
 MARKER = ".archcat-output"
 # The packages whose files decide a build's bytes: installing or upgrading anything beside them re-stamps.
@@ -75,7 +74,7 @@ def input_stamp(project: Project, out: Path, variant: str) -> str:
             parts += [str(path), read_limited(path, limit)]
         except OSError as exc:
             parts += [str(path), f"refused: {exc}"]
-    return digest(*parts, "package", *tree_parts(PACKAGE_DIR))
+    return digest(*parts, "package", *package_parts())
 
 
 def installed_packages() -> list[str]:

@@ -48,17 +48,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_installed_command_builds_a_catalog_outside_the_checkout(installed: Path, tmp_path: Path):
     catalog = tmp_path / "my-catalog"
     shutil.copytree(REPO / "architectures", catalog / "architectures")
-    (catalog / "vocabulary").mkdir()
-    (catalog / "vocabulary" / "tags.yaml").write_text(
-        "internal:\n  name: Internal\n  summary: A system only this team's catalog describes.\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "ARCHCAT_"))}
     probe = run(installed / "python", "-c", "import archcat, sys; print(archcat.__file__)", cwd=tmp_path, env=env)
     assert str(installed.parent) in probe.stdout and str(REPO) not in probe.stdout
     run(installed / "python", "-m", "archcat", "--version", cwd=catalog, env=env)
-    run(installed / "archcat", "validate", "--strict", cwd=catalog, env=env)
+    run(installed / "archcat", "validate", "--strict", cwd=catalog, env=env)  # every bundled spec
+    # Drawing every view again would repeat the browser tests' whole build: the five Twitter eras, which
+    # link only each other, are drawn here by the installed copy alone.
+    keep = {"twitter-2008", "twitter-2011", "twitter-2013", "twitter-2014", "twitter-2016"}
+    for path in (catalog / "architectures").glob("*.yaml"):
+        if path.stem not in keep:
+            path.unlink()
     run(installed / "archcat", "build", "-q", cwd=catalog, env=env)
     out = catalog / "output"
-    specs = sorted(p.stem for p in (catalog / "architectures").glob("*.yaml"))
+    specs = sorted(keep)
     assert sorted(p.stem for p in (out / "architectures").glob("*.html")) == specs
     assert (out / "assets" / "style.css").read_bytes() == (REPO / "templates" / "static" / "style.css").read_bytes()
     assert (out / "diagrams" / "twitter-2013" / "overview-dark.svg").is_file()
