@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def extract(rev: str, into: Path) -> tuple[str, str]:
     """Extract `rev` into `into`; return (PYTHONPATH, module) that run its archcat."""
+    into.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "render", "templates"], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
@@ -61,7 +62,7 @@ def main() -> int:
         results: dict[str, dict[str, list[float]]] = {side: {"cold": [], "no-op": []} for side in sides}
         for _ in range(args.rounds):
             for side, (path, module) in sides.items():
-                env = dict(os.environ, PYTHONPATH=path, PYTHONDONTWRITEBYTECODE="1")
+                env = dict(os.environ, PYTHONPATH=path)  # bytecode is cached, as in use
                 out, cache = work / f"out-{side}", work / f"cache-{side}"
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -85,6 +84,8 @@ MAX_SUGGEST_CHARS = 60  # longer text is no misspelt name: no suggestion, and no
 def close_matches(value: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The known names closest to a misspelt one, best first. Only names of about the same length are
     compared (a match at `cutoff` needs it), which keeps a lookup cheap among thousands of names."""
+    import difflib
+
     if len(value) > MAX_SUGGEST_CHARS:
         return []
     slack = max(3, len(value) // 2)

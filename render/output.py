@@ -63,7 +63,7 @@ def input_stamp(project: Project, out: Path, variant: str) -> str:
     build then says why, at its path."""
     from archcat.discover import spec_files
     from archcat.draw import graphviz_version
-    from archcat.parse import MAX_FILE_BYTES
+    from archcat.paths import MAX_SPEC_BYTES as MAX_FILE_BYTES
 
     parts: list[bytes | str] = [str(out), variant, graphviz_version(), *installed_packages()]
     listed = [(path, MAX_FILE_BYTES) for path in spec_files(project)]
@@ -98,11 +98,20 @@ def installed_packages() -> list[str]:
 def output_listing(out: Path) -> dict[str, list[int]]:
     """Size and modification time of every file in the output, to notice files changed by hand."""
     listing: dict[str, list[int]] = {}
-    for path in sorted(out.rglob("*")):
-        if path.is_file() and path.name != MARKER:
-            info = path.stat()
-            listing[path.relative_to(out).as_posix()] = [info.st_size, info.st_mtime_ns]
-    return listing
+
+    def scan(folder: str, prefix: str) -> None:  # os.scandir: one stat per file, no Path objects
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, name + "/")
+                elif entry.name != MARKER:
+                    info = entry.stat(follow_symlinks=False)
+                    listing[name] = [info.st_size, info.st_mtime_ns]
+
+    if out.is_dir():
+        scan(str(out), "")
+    return dict(sorted(listing.items()))
 
 
 def _stamp_file(cache: Cache, out: Path) -> Path:

@@ -15,8 +15,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from archcat.diagnostics import Diagnostic
+from archcat.paths import MAX_SPEC_BYTES as MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 256 * 1024
 # LibYAML when PyYAML was built with it: the same documents, about twenty times faster.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32

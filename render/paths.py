@@ -32,6 +32,7 @@ FORMATS = ("png", "svg", "pdf")  # what every view is written as
 THEMES = ("light", "dark")  # the gallery's themes; slides also have "transparent"
 SLIDE_THEMES = ("light", "dark", "transparent")
 CACHE_DIR = ".archcat-cache"  # inside the catalog folder
+MAX_SPEC_BYTES = 256 * 1024  # the size limit of one spec file
 
 
 def diagram_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
