@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,30 @@ def test_page_says_where_each_fact_is_stated_and_which_sources_look_back(project
     assert '<a href="../index.html?domain=e-commerce">E-commerce and marketplaces</a>' in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<option value="e-commerce">E-commerce and marketplaces (1)</option>' in index
+
+
+def test_index_details_a_fast_first_view_needs(project: Project, tmp_path: Path):
+    for n in range(5):
+        write_spec(project, f"shop-{2020 + n}", VALID_SPEC.read_text(encoding="utf-8").replace(
+            "year: 2020\nsummary", f"year: {2020 + n}\nsummary"))
+    out = tmp_path / "site"
+    build(project, out=out, workers=2)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="icon" href="data:image/svg+xml,' in index  # no favicon request, no 404
+    images = re.findall(r"<img src=\"thumbs/[^\"]+-light\.png\"[^>]*>", index)
+    assert len(images) == 5
+    assert all("fetchpriority" in img and "lazy" not in img for img in images[:3])  # the first row at once
+    assert all('loading="lazy"' in img for img in images[3:])
+    assert '<a href="?tag=web">web</a>' in index  # a card's tag filters the index
+
+
+def test_patterns_are_listed_by_name():
+    specs, _ = load_catalog(Project(Path(__file__).resolve().parent.parent))
+    from archcat.gallery import environment
+
+    vocab = load_vocabulary()
+    site = make_site(specs, vocab)
+    html = environment(Path(__file__).resolve().parent.parent / "templates", vocab).get_template(
+        "patterns.html").render(site=site, root="", vocab=vocab, presenter=False, page_id="patterns")
+    names = re.findall(r'<h2 id="p-[a-z0-9-]+--h">([^<]+)</h2>', html)
+    assert names and names == sorted(names, key=str.lower)
