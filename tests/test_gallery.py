@@ -124,7 +124,8 @@ def test_index_details_a_fast_first_view_needs(project: Project, tmp_path: Path)
     out = tmp_path / "site"
     build(project, out=out, workers=2)
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="icon" href="data:image/svg+xml,' in index  # no favicon request, no 404
+    assert '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">' in index  # no 404 for /favicon.ico
+    assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
     images = re.findall(r"<img src=\"thumbs/[^\"]+-light\.png\"[^>]*>", index)
     assert len(images) == 5
     assert all("fetchpriority" in img and "lazy" not in img for img in images[:3])  # the first row at once

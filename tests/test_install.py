@@ -35,7 +35,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, REPO)
     wheel = next(dist.glob("archcat-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in ("archcat/templates/base.html", "archcat/templates/static/style.css", "archcat/data/kinds.yaml",
+    for needed in ("archcat/templates/base.html", "archcat/templates/static/style.css",
+                   "archcat/templates/static/favicon.svg", "archcat/data/kinds.yaml",
                    "archcat/data/technologies.yaml", "archcat/__main__.py"):
         assert needed in names, f"{needed} is missing from the wheel"
     assert not any(name.startswith(("render/", "tests/", "architectures/")) for name in names)
