@@ -337,7 +337,7 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 def test_svg_diagrams_show_payloads_only_as_text(payload_site: PayloadSite):
-    svgs = sorted(payload_site.site.rglob("*.svg"))
+    svgs = sorted((payload_site.site / "diagrams").rglob("*.svg"))
     assert len(svgs) == 2 * len(PAYLOADS)
     for svg in svgs:
         raw = svg.read_text(encoding="utf-8")
