@@ -31,14 +31,14 @@ def load_catalog(project: Project, paths: list[Path] | None = None, *, partial: 
         problems.extend(found)
         if spec is not None:
             specs.append(spec)
-    problems.extend(_catalog_checks(project, specs))
+    problems.extend(catalog_checks(project, specs))
     failed = {d.file for d in errors(problems)}
     if partial is not None:
         partial.extend(s for s in specs if display_path(s.path) in failed)
     return [s for s in specs if display_path(s.path) not in failed], sorted(problems)
 
 
-def _catalog_checks(project: Project, specs: list[Spec]) -> list[Diagnostic]:
+def catalog_checks(project: Project, specs: list[Spec]) -> list[Diagnostic]:
     """Checks that span files: one id per spec, and `related` ids that exist."""
     from archcat.diagnostics import did_you_mean
 

@@ -76,7 +76,7 @@ def project_of(path: Path) -> Project:
 
 def check(path: Path, text: str) -> tuple[list[Diagnostic], Document | None]:
     """Every diagnostic `archcat validate` gives for this text at `path`, and its parsed document."""
-    from archcat.catalog import _catalog_checks
+    from archcat.catalog import catalog_checks
     from archcat.lint import lint_spec
     from archcat.parse import parse_bytes
     from archcat.validate import load_spec_bytes
@@ -87,9 +87,11 @@ def check(path: Path, text: str) -> tuple[list[Diagnostic], Document | None]:
     raw = text.encode("utf-8")
     partial: list = []
     spec, problems = load_spec_bytes(path, raw, vocab, project.icons, partial=partial)
-    doc, _ = parse_bytes(raw, str(path))
+    # The loaded spec keeps its parsed document; parse again only for a text whose shape failed.
+    loaded = spec or (partial[0] if partial else None)
+    doc = loaded.doc if loaded is not None else parse_bytes(raw, str(path))[0]
     if spec is not None:
-        problems = [*problems, *_catalog_checks(project, [spec]), *lint_spec(spec, vocab)]
+        problems = [*problems, *catalog_checks(project, [spec]), *lint_spec(spec, vocab)]
     for broken in partial:  # errors in its references or vocabulary: its content warnings still show
         problems = [*problems, *lint_spec(broken, vocab)]
     return sorted(problems), doc
