@@ -19,7 +19,7 @@ gallery: setup ## build diagrams, slide exports, decks and gallery from architec
 
 test: setup ## run the tests (real Graphviz renders, Chromium for the gallery, LibreOffice for the decks)
 	@sh scripts/install-system-deps.sh --test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 setup: system-deps $(STAMP) ## create .venv and install everything the project needs
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +16,25 @@ from archcat.model import Spec
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID_SPEC = FIXTURES / "valid" / "shop-2020.yaml"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gallery of the whole bundled catalog, built once per test run.
+
+    Under pytest-xdist (`make test`) every worker shares the one build: the
+    first to ask builds it under a lock, the others wait and reuse it.
+    """
+    from archcat.build import build
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "catalog-gallery"
+    with open(shared / "catalog-gallery.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "index.html").is_file():  # the build puts its output in place in one step
+            build(Project(REPO), out=out)
+    return out
 
 
 @pytest.fixture

@@ -623,7 +623,7 @@ def fuzz(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_fuzz_valid_specs_validate_and_draw(fuzz: FuzzProject):
-    @fuzz_settings(80)
+    @fuzz_settings(40)
     @given(spec=valid_specs(), data=st.data())
     def check(spec: dict, data: st.DataObject) -> None:
         fuzz.check(dump(spec, data), expect_valid=True, **drawing(data, every=8))
@@ -632,7 +632,7 @@ def test_fuzz_valid_specs_validate_and_draw(fuzz: FuzzProject):
 
 
 def test_fuzz_mutated_specs_never_crash_and_are_located(fuzz: FuzzProject):
-    @fuzz_settings(200)
+    @fuzz_settings(60)
     @given(spec=mutated_specs(), data=st.data())
     def check(spec: dict, data: st.DataObject) -> None:
         fuzz.check(dump(spec, data), **drawing(data, every=8))
@@ -643,7 +643,7 @@ def test_fuzz_mutated_specs_never_crash_and_are_located(fuzz: FuzzProject):
 def test_fuzz_damaged_yaml_text_never_crashes_and_is_located(fuzz: FuzzProject):
     base = VALID_SPEC.read_bytes()
 
-    @fuzz_settings(1000)
+    @fuzz_settings(400)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         raw = bytearray(base)

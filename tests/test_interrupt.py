@@ -22,7 +22,7 @@ from archcat.draw import MAX_PIXELS, MAX_SIDE
 from archcat.model import MAX_NODES
 from tests.conftest import REPO, VALID_SPEC, write_spec
 
-CATALOG = sorted((REPO / "architectures").glob("*.yaml"))[:8]
+CATALOG = sorted((REPO / "architectures").glob("*.yaml"))[:5]
 
 
 def copy_spec(path: Path, folder: Path) -> None:
@@ -37,7 +37,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def catalog_project(tmp_path: Path) -> Project:
-    """Eight real specs, built once: the 'previous gallery'."""
+    """Five real specs, built once: the 'previous gallery'."""
     project = Project(tmp_path / "proj")
     project.architectures.mkdir(parents=True)
     for path in CATALOG:
