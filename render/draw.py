@@ -7,19 +7,32 @@ and reused, so the file displays anywhere it is copied.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archcat.files import write_atomic
 
+if TYPE_CHECKING:
+    from archcat.svg import Description
+
 PNG_DPI = 144
+
+# Graphviz keeps attributes it does not know and writes them back in its laid-out DOT: graph.py marks an
+# edge's step numbers and the graph's badge colours with these, for the badge pass below.
+STEPS_ATTR = "archcat_steps"
+BADGE_FILL_ATTR = "archcat_badge_fill"
+BADGE_TEXT_ATTR = "archcat_badge_text"
 DOT_TIMEOUT_SECONDS = 60
 
 
@@ -52,10 +65,12 @@ THUMB_WIDTH = 480
 
 
 def render(dot_source: str, targets: list[Target], *, timeout: float | None = None,
-           transparent: bool = False) -> None:
+           transparent: bool = False, about: Description | None = None) -> None:
     """Lay out `dot_source` once and write every target atomically.
 
-    `dot` writes the SVG and the PDF. PNGs are drawn from that PDF with
+    `dot` writes the SVG and the PDF; a view with a request flow is laid out
+    first and drawn again with its step badges on their edges (`add_badges`).
+    PNGs are drawn from that PDF with
     PDFium and encoded here: Graphviz's own PNG writer (cairo through libpng,
     trying every row filter) costs more than the layout and both vector
     formats together, and its files are larger. `transparent` keeps the
@@ -71,21 +86,15 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
     if rasters:
         vectors.add("pdf")
     with tempfile.TemporaryDirectory(prefix="archcat-", dir=targets[0].path.parent) as tmp:
-        command = [dot_binary()]
+        deadline = time.monotonic() + timeout
+        engine, dot_source = with_badges(dot_source, Path(tmp), deadline, timeout)
+        command = [dot_binary(), *engine]
         for fmt in sorted(vectors):
             command += [f"-T{fmt}:cairo" if fmt == "pdf" else f"-T{fmt}", f"-o{Path(tmp) / ('out.' + fmt)}"]
-        env = dict(os.environ, SOURCE_DATE_EPOCH="0")
-        try:
-            result = subprocess.run(command, input=dot_source.encode("utf-8"), capture_output=True,
-                                    timeout=timeout, env=env, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise DrawError(f"Graphviz took longer than {timeout:g} s and was stopped") from exc
-        if result.returncode != 0:
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise DrawError("Graphviz failed: " + (message[-1] if message else f"exit code {result.returncode}"))
+        _run_graphviz(command, dot_source, deadline, timeout)
         files: dict[str, bytes] = {}
         if "svg" in vectors:
-            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes())
+            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about)
         if "pdf" in vectors:
             files["pdf"] = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes())
         if rasters:
@@ -95,6 +104,113 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
                 files[target.format] = encode_png(raster, dpi=PNG_DPI if target.format == "png" else None)
         for target in targets:
             write_atomic(target.path, files[target.format])
+
+
+def with_badges(dot_source: str, tmp: Path, deadline: float, timeout: float) -> tuple[list[str], str]:
+    """The Graphviz options and DOT source that draw `dot_source` with its step badges on their edges.
+
+    A graph with steps is laid out once, each step's badge is put on its own
+    edge, and the laid-out graph is drawn as it is (neato -n2 keeps every
+    position and spline dot chose). Any other graph is drawn by dot directly.
+    """
+    if STEPS_ATTR not in dot_source:
+        return [], dot_source
+    laid, layout = tmp / "laid.dot", tmp / "laid.json"
+    _run_graphviz([dot_binary(), "-Tdot", f"-o{laid}", "-Tjson0", f"-o{layout}"], dot_source, deadline, timeout)
+    return ["-Kneato", "-n2"], add_badges(laid.read_text(encoding="utf-8"),
+                                          json.loads(layout.read_text(encoding="utf-8")))
+
+
+def _run_graphviz(command: list[str], source: str, deadline: float, timeout: float) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    try:
+        result = subprocess.run(command, input=source.encode("utf-8"), capture_output=True,
+                                timeout=max(0.001, deadline - time.monotonic()), env=env, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise DrawError(f"Graphviz took longer than {timeout:g} s and was stopped") from exc
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DrawError("Graphviz failed: " + (message[-1] if message else f"exit code {result.returncode}"))
+
+
+# Where on its edge a step badge goes: the first of these fractions of the edge's length (from its tail)
+# that keeps the badge clear of the edge's own label; the middle when the edge has no label.
+BADGE_SPOTS = (0.5, 0.3, 0.7, 0.2, 0.8)
+
+
+def add_badges(laid_dot: str, layout: dict) -> str:
+    """Graphviz's laid-out DOT with one badge node per step edge, centred on the edge's curve.
+
+    `layout` is the same layout as JSON (`dot -Tjson0`), which gives each
+    edge's spline and label position in points.
+    """
+    fill = layout.get(BADGE_FILL_ATTR, "#c2410c")
+    text = layout.get(BADGE_TEXT_ATTR, "#ffffff")
+    statements = []
+    for edge in layout.get("edges", []):
+        steps = edge.get(STEPS_ATTR)
+        if not steps or "pos" not in edge:
+            continue
+        curve = spline_points(edge["pos"])
+        if len(curve) < 2:
+            continue
+        size = float(edge.get("fontsize", "11"))
+        font = edge.get("fontname", "Sans-Serif")
+        label = steps.replace(",", ", ")
+        height = size * 1.7
+        width = max(height, size * (0.62 * len(label) + 0.9))
+        centre = curve_point(curve, 0.5)
+        if "lp" in edge:
+            # The label's box, estimated from its lines (Graphviz gives only its centre).
+            lines = [re.sub(r"<[^>]*>|&[#\w]+;", "x", line) for line in edge.get("label", "").split("<BR/>")]
+            half_w = max(len(line) for line in lines) * size * 0.3 + width / 2 + 3
+            half_h = len(lines) * size * 0.6 + height / 2 + 2
+            lx, ly = (float(v) for v in edge["lp"].split(","))
+            spots = [curve_point(curve, f) for f in BADGE_SPOTS]
+            clear = [p for p in spots if abs(p[0] - lx) > half_w or abs(p[1] - ly) > half_h]
+            centre = clear[0] if clear else max(spots, key=lambda p: (p[0] - lx) ** 2 + (p[1] - ly) ** 2)
+        ident = f"badge--{edge.get('id', edge.get('_gvid'))}"
+        statements.append(
+            f'"{ident}" [id="{ident}", shape=box, style="rounded,filled", color="{fill}", fillcolor="{fill}", '
+            f'fontcolor="{text}", fontname="{font}", fontsize="{size:g}", label=<<B>{label}</B>>, '
+            f'margin=0, penwidth=0, fixedsize=true, width={width / 72:.3f}, height={height / 72:.3f}, '
+            f'pos="{centre[0]:.2f},{centre[1]:.2f}"];')
+    end = laid_dot.rstrip().rfind("}")
+    return laid_dot[:end] + "\n".join(statements) + "\n}\n"
+
+
+def spline_points(pos: str) -> list[tuple[float, float]]:
+    """The points of a curve along a Graphviz spline ("e,x,y s,x,y x,y x,y ..." in points), sampled."""
+    controls = []
+    for part in pos.replace("\\\n", "").split():
+        if part.startswith(("e,", "s,")):
+            continue
+        x, y = part.split(",")[:2]
+        controls.append((float(x), float(y)))
+    points: list[tuple[float, float]] = controls[:1]
+    for i in range(0, len(controls) - 3, 3):
+        p0, p1, p2, p3 = controls[i:i + 4]
+        for k in range(1, 13):
+            t = k / 12
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+            points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                           a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return points
+
+
+def curve_point(points: list[tuple[float, float]], fraction: float) -> tuple[float, float]:
+    """The point `fraction` of the way along a sampled curve, by length."""
+    lengths = [0.0]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        lengths.append(lengths[-1] + ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+    goal = lengths[-1] * fraction
+    for i in range(1, len(points)):
+        if lengths[i] >= goal:
+            span = lengths[i] - lengths[i - 1] or 1.0
+            t = (goal - lengths[i - 1]) / span
+            (x0, y0), (x1, y1) = points[i - 1], points[i]
+            return x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+    return points[-1]
 
 
 @dataclass(frozen=True)
@@ -175,19 +291,50 @@ def encode_png(raster: Raster, *, dpi: int | None = None) -> bytes:
     return b"".join(parts)
 
 
-def embed_icons(svg: bytes) -> bytes:
-    """Replace icon file references with one embedded copy per distinct icon (see svg.embed_icons)."""
+# An icon is drawn 64 points wide; its embedded copy keeps at most twice that many pixels a side, enough
+# for a screen with a pixel ratio of 2 at full size, a fraction of the 256-pixel source icons' bytes.
+ICON_PIXELS = 128
+
+
+@cache
+def icon_for_svg(icon: str, mtime_ns: int, size: int) -> tuple[bytes, tuple[int, int]]:
+    """An icon file as embedded in SVGs: the PNG, scaled down to ICON_PIXELS a side when larger.
+    Keyed by the file's time and size, so an edited icon is read again."""
+    data = Path(icon).read_bytes()
+    width, height = png_size(data)
+    if max(width, height) <= ICON_PIXELS:
+        return data, (width, height)
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        scale = ICON_PIXELS / max(width, height)
+        small = image.convert("RGBA").resize((max(1, round(width * scale)), max(1, round(height * scale))),
+                                             Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), small.size
+
+
+def embed_icons(svg: bytes, about: Description | None = None) -> bytes:
+    """Replace icon file references with one embedded copy per distinct icon (see svg.embed_icons),
+    and describe the drawing with `about`."""
     from archcat.svg import SvgError
     from archcat.svg import embed_icons as embed
 
     def read_icon(icon: Path) -> tuple[bytes, tuple[int, int]]:
         if not icon.is_absolute() or icon.suffix.lower() != ".png" or not icon.is_file():
             raise DrawError(f"unexpected image reference in SVG: {str(icon)!r}")
-        data = icon.read_bytes()
-        return data, png_size(data)
+        info = icon.stat()
+        try:
+            return icon_for_svg(str(icon), info.st_mtime_ns, info.st_size)
+        except OSError as exc:
+            raise DrawError(f"icon {str(icon)!r} could not be read: {exc}") from exc
 
     try:
-        return embed(svg, read_icon)
+        return embed(svg, read_icon, about)
     except SvgError as exc:
         raise DrawError(f"Graphviz wrote an SVG archcat cannot read: {exc}") from exc
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archcat.cache import Cache
+from archcat.describe import alt_text
 from archcat.discover import Project
 from archcat.files import digest
 from archcat.model import Node, Spec, View
@@ -161,25 +162,6 @@ def make_site(specs: list[Spec], vocab: Vocabulary) -> Site:
                         by_spec[spec.id].append(name)
     ordered = dict(sorted(technologies.items(), key=lambda kv: kv[0].lower()))
     return Site(specs, vocab, ordered, {s.id: sorted(by_spec[s.id], key=str.lower) for s in specs})
-
-
-def alt_text(spec: Spec, view: View) -> str:
-    """A text equivalent of a diagram: what the components are and how they connect."""
-    names = {n.id: n.label for n in view.all_nodes()} | {g.id: g.label for g in view.all_groups()}
-    parts = []
-    for node in view.all_nodes():
-        extra = ", ".join(x for x in (node.technology, f"{node.count:,} machines" if node.count else None) if x)
-        parts.append(f"{node.label} ({extra})" if extra else node.label)
-    links = []
-    for edge in view.edges:
-        arrow = {"forward": "to", "back": "from", "both": "and", "none": "with"}[edge.direction]
-        a, b = (names[edge.from_], names[edge.to])
-        text = f"{a} {arrow} {b}" if edge.direction != "back" else f"{b} to {a}"
-        links.append(text + (f" ({edge.label})" if edge.label else ""))
-    text = f"Diagram of {spec.arch.name} {spec.arch.year}, {view.title}. Components: {'; '.join(parts)}."
-    if links:
-        text += f" Connections: {'; '.join(links)}."
-    return text
 
 
 def catalog_data(site: Site) -> list[dict]:

@@ -16,7 +16,9 @@ import diagrams
 from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
 from diagrams.custom import Custom
 
+from archcat.draw import BADGE_FILL_ATTR, BADGE_TEXT_ATTR, STEPS_ATTR
 from archcat.model import Group, Spec, View
+from archcat.svg import Description
 from archcat.vocab import import_node_class
 
 FONT = "DejaVu Sans,Sans-Serif"
@@ -60,10 +62,12 @@ WRAP = 18
 class _IdCluster(Cluster):
     """A diagrams Cluster whose DOT name comes from the spec's group id."""
 
-    def __init__(self, group_id: str, label: str, depth: int, theme: Theme, fontsize: str = "13"):
+    def __init__(self, group_id: str, label: str, depth: int, theme: Theme, *, fontsize: str = "13",
+                 svg_id: str | None = None):
         super().__init__(label="", graph_attr={})
         self.name = cluster_name(group_id)
         self.dot.name = self.name
+        self.dot.graph_attr.update({"id": svg_id or f"group-{group_id}"})
         self.dot.graph_attr.update({
             "label": html_label([(label, "b", None)]),
             "bgcolor": theme.cluster_fills[depth % len(theme.cluster_fills)],
@@ -117,17 +121,47 @@ def node_lines(label: str, technology: str | None, count: int | None) -> list[tu
     return lines
 
 
-def edge_label(steps: list[int], text: str | None, theme: Theme) -> str | None:
-    """An edge label: the flow step numbers as filled badges, then the escaped text."""
-    cells = [f'<TD BGCOLOR="{theme.step}" STYLE="rounded"><FONT COLOR="{theme.badge_text}"><B>&#160;{n}&#160;</B>'
-             f"</FONT></TD>" for n in steps]
-    if text:
-        lines = textwrap.wrap(text, 22) or [text]
-        cells.append("<TD>" + "<BR/>".join(escape(line) for line in lines) + "</TD>")
-    if not cells:
+def edge_label(text: str | None) -> str | None:
+    """An edge's label: its escaped text, wrapped. Step numbers are not part of it: they are drawn as
+    badges on the laid-out edge itself (see draw.add_badges)."""
+    if not text:
         return None
-    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>' + "".join(cells)
-            + "</TR></TABLE>>")
+    lines = textwrap.wrap(text, 22) or [text]
+    return "<" + "<BR/>".join(escape(line) for line in lines) + ">"
+
+
+def element_ids(view: View) -> dict[str, str]:
+    """The SVG id of each node, group and edge of a view, keyed "node:ID", "group:ID" and "edge:N" (N the
+    edge's position). An edge keeps its spec id; an edge without one is named after its ends. Ids are unique
+    in the view: a clash gets a numeric suffix."""
+    used: set[str] = set()
+    ids: dict[str, str] = {}
+
+    def claim(key: str, wanted: str) -> None:
+        name, n = wanted, 2
+        while name in used:
+            name, n = f"{wanted}-{n}", n + 1
+        used.add(name)
+        ids[key] = name
+
+    for index, edge in enumerate(view.edges):  # spec edge ids first: they are what a step refers to
+        if edge.id:
+            claim(f"edge:{index}", edge.id)
+    for node in view.all_nodes():
+        claim(f"node:{node.id}", f"node-{node.id}")
+    for group in view.all_groups():
+        claim(f"group:{group.id}", f"group-{group.id}")
+    for index, edge in enumerate(view.edges):
+        if not edge.id:
+            claim(f"edge:{index}", f"edge-{edge.from_}-{edge.to}")
+    return ids
+
+
+def description(spec: Spec, view: View) -> Description:
+    """The SVG's own title, description and element titles for one view."""
+    from archcat.describe import alt_text, element_titles, view_title
+
+    return Description(view_title(spec, view), alt_text(spec, view), element_titles(view, element_ids(view)))
 
 
 def step_numbers(view: View) -> dict[str, list[int]]:
@@ -165,6 +199,8 @@ def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) 
             "compound": "true",
             "newrank": "true",
             "outputorder": "edgesfirst",
+            BADGE_FILL_ATTR: theme.step,
+            BADGE_TEXT_ATTR: theme.badge_text,
         },
         node_attr={"fontname": FONT, "fontcolor": theme.text, "fontsize": pt(12)},
         edge_attr={"color": theme.edge, "fontname": FONT, "fontcolor": theme.muted, "fontsize": pt(11),
@@ -173,17 +209,19 @@ def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) 
     setdiagram(diagram)
     setcluster(None)
     try:
+        ids = element_ids(view)
         anchors: dict[str, Node] = {}
         for node in view.nodes:
-            anchors[node.id] = _add_node(spec, node, theme)
+            anchors[node.id] = _add_node(spec, node, theme, ids)
         for group in view.groups:
-            _add_group(spec, group, 0, theme, anchors, fontsize=pt(13))
+            _add_group(spec, group, 0, theme, anchors, ids=ids, fontsize=pt(13))
         numbers = step_numbers(view)
         members = {g.id: g for g in view.all_groups()}
-        for edge in view.edges:
-            attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": pt(11)}
+        for index, edge in enumerate(view.edges):
+            attrs: dict[str, str] = {"fontcolor": theme.muted, "fontname": FONT, "fontsize": pt(11),
+                                     "id": ids[f"edge:{index}"]}
             steps = numbers.get(edge.id or "", [])
-            label = edge_label(steps, edge.label, theme)
+            label = edge_label(edge.label)
             if label:
                 attrs["label"] = label
             if edge.from_ in members:
@@ -192,6 +230,7 @@ def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) 
                 attrs["lhead"] = cluster_name(edge.to)
             if steps:
                 attrs["penwidth"] = "2.0"
+                attrs[STEPS_ATTR] = ",".join(str(n) for n in steps)
             diagram.connect(anchors[edge.from_], anchors[edge.to], Edge(
                 color=edge.color or theme.edge,
                 style=edge.style,
@@ -206,14 +245,14 @@ def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) 
 
 
 def _add_group(spec: Spec, group: Group, depth: int, theme: Theme, anchors: dict[str, Node], *,
-               fontsize: str = "13") -> Node:
-    with _IdCluster(group.id, group.label, depth, theme, fontsize):
+               ids: dict[str, str], fontsize: str = "13") -> Node:
+    with _IdCluster(group.id, group.label, depth, theme, fontsize=fontsize, svg_id=ids[f"group:{group.id}"]):
         first: Node | None = None
         for node in group.nodes:
-            anchors[node.id] = _add_node(spec, node, theme)
+            anchors[node.id] = _add_node(spec, node, theme, ids)
             first = first or anchors[node.id]
         for child in group.groups:
-            inner = _add_group(spec, child, depth + 1, theme, anchors, fontsize=fontsize)
+            inner = _add_group(spec, child, depth + 1, theme, anchors, ids=ids, fontsize=fontsize)
             first = first or inner
     assert first is not None, "validation guarantees non-empty groups"
     anchors[group.id] = first
@@ -243,12 +282,13 @@ def node_label(icon: str, lines: list[tuple[str, str]], theme: Theme) -> str:
     return "<" + table + "".join(rows) + "</TABLE>>"
 
 
-def _add_node(spec: Spec, node, theme: Theme) -> Node:
+def _add_node(spec: Spec, node, theme: Theme, ids: dict[str, str]) -> Node:
     resolved = spec.kinds[node.kind]
     cls: type[Node] = Custom if resolved.icon is not None else import_node_class(resolved.class_path or "")
     icon = str(resolved.icon) if resolved.icon is not None else icon_file(cls)
     label = node_label(icon, node_lines(node.label, node.technology, node.count), theme)
-    attrs = {"shape": "plain", "image": "", "width": "0", "height": "0", "fixedsize": "false", "margin": "0"}
+    attrs = {"shape": "plain", "image": "", "width": "0", "height": "0", "fixedsize": "false", "margin": "0",
+             "id": ids[f"node:{node.id}"]}
     if resolved.icon is not None:
         return Custom(label, icon, nodeid=node.id, **attrs)
     return cls(label, nodeid=node.id, **attrs)

@@ -46,7 +46,7 @@ def icon_bytes(spec: Spec) -> list[bytes]:
 
 def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
     from archcat.draw import Target, render
-    from archcat.graph import PALETTES, build_dot
+    from archcat.graph import PALETTES, build_dot, description
 
     view = next(v for v in job.spec.arch.views if v.id == job.view_id)
     if job.preset == "slide":
@@ -54,7 +54,8 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
 
         source = build_dot(job.spec, view, PALETTES[job.theme], font_scale=SLIDE.font_scale)
         targets = [Target(fmt, slide_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
-        key = cache.key("slide", repr(SLIDE), ",".join(job.formats), source, *icon_bytes(job.spec))
+        key = cache.key("slide", repr(SLIDE), ",".join(job.formats), source, repr(description(job.spec, view)),
+                        *icon_bytes(job.spec))
         named = {t.format: t.path for t in targets}
         _real_folders(targets, out)
         if not cache.fetch(key, named):
@@ -62,14 +63,15 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
             cache.store(key, named)
         return [t.path for t in targets]
     source = build_dot(job.spec, view, PALETTES[job.theme])
+    about = description(job.spec, view)
     targets = [Target(fmt, diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
     if view is job.spec.arch.views[0] and "png" in job.formats and job.thumbnail:
         targets.append(Target("thumb", thumbnail_path(out, job.spec.id, job.theme)))
-    key = cache.key("view", ",".join(t.format for t in targets), source, *icon_bytes(job.spec))
+    key = cache.key("view", ",".join(t.format for t in targets), source, repr(about), *icon_bytes(job.spec))
     named = {t.format: t.path for t in targets}
     _real_folders(targets, out)
     if not cache.fetch(key, named):
-        render(source, targets, transparent=PALETTES[job.theme].background == "transparent")
+        render(source, targets, transparent=PALETTES[job.theme].background == "transparent", about=about)
         cache.store(key, named)
     return [t.path for t in targets]
 

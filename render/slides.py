@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archcat.draw import Target, encode_png, pin_pdf_dates, rasterize, render
 from archcat.files import write_atomic
-from archcat.graph import PALETTES, build_dot
+from archcat.graph import PALETTES, build_dot, description
 from archcat.model import Spec, View
 from archcat.svg import nest, view_box
 
@@ -61,7 +61,8 @@ def _best_fitting_diagram(spec: Spec, view: View, theme: str, preset: Preset, tm
     drawn = []
     for candidate in (view, turned):
         path = tmp / f"diagram-{candidate.direction}.svg"
-        render(build_dot(spec, candidate, PALETTES[theme], font_scale=preset.font_scale), [Target("svg", path)])
+        render(build_dot(spec, candidate, PALETTES[theme], font_scale=preset.font_scale), [Target("svg", path)],
+               about=description(spec, candidate))
         drawn.append(path.read_bytes())
     as_written, other = drawn
     return other if fit_scale(other, preset) >= TURN_GAIN * fit_scale(as_written, preset) else as_written

@@ -1,13 +1,16 @@
 """SVG handled as XML (lxml), never with patterns over Graphviz's attribute order.
 
-Two jobs: make a Graphviz SVG self-contained (each icon embedded once and
-reused), and nest a diagram inside a slide-sized canvas.
+Three jobs: make a Graphviz SVG self-contained (each icon embedded once and
+reused) and describe it (title, description, a title per element), nest a
+diagram inside a slide-sized canvas, and turn a diagram into markup for a
+gallery page (`inline`).
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -36,16 +39,21 @@ def parse(svg: bytes) -> etree._Element:
 
 
 def serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", standalone=False) + b"\n"
+    """The SVG element alone, after an XML declaration: no DOCTYPE, nor Graphviz's comments around it."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=False, with_tail=False) + b"\n"
 
 
-def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, int]]]) -> bytes:
-    """Replace each `<image>` that refers to an icon file with a `<use>` of one embedded `<symbol>` per icon.
+def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, int]]],
+                about: Description | None = None) -> bytes:
+    """Replace each `<image>` that refers to an icon file with a `<use>` of one embedded `<symbol>` per icon,
+    and with `about`, describe the drawing (see `describe`).
 
     `read_icon(path)` returns the PNG's bytes and size, or raises for a file
     that is not an icon archcat drew with.
     """
     root = parse(svg)
+    if about is not None:
+        describe(root, about)
     symbols: dict[str, str] = {}
     for image in list(root.iter(f"{_SVG}image")):
         href = image.get(_HREF) or ""
@@ -74,6 +82,44 @@ def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, 
         root.text = "\n"
         root.insert(0, defs)
     return serialize(root)
+
+
+@dataclass(frozen=True)
+class Description:
+    """What an SVG says about itself: a title, a longer description, and a title per element id."""
+
+    title: str
+    desc: str
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+def describe(root: etree._Element, about: Description) -> None:
+    """Replace Graphviz's internal names (`%3`, `clients->lb`, comments) with the description's text."""
+    for comment in list(root.iter(etree.Comment)):
+        parent = comment.getparent()
+        if parent is not None:
+            if comment.tail:
+                previous = comment.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + comment.tail
+                else:
+                    parent.text = (parent.text or "") + comment.tail
+            parent.remove(comment)
+    for group in root.iter(f"{_SVG}g"):
+        title = group.find(f"{_SVG}title")
+        if title is None:
+            continue
+        if group.get("class") == "graph":
+            group.remove(title)
+        elif group.get("id") in about.titles:
+            title.text = about.titles[group.get("id", "")]
+    title = etree.Element(f"{_SVG}title")
+    title.text = about.title
+    desc = etree.Element(f"{_SVG}desc")
+    desc.text = about.desc
+    title.tail = desc.tail = "\n"
+    root.insert(0, desc)
+    root.insert(0, title)
 
 
 def view_box(svg: bytes) -> tuple[float, float, float, float]:

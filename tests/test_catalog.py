@@ -151,3 +151,20 @@ def test_the_eras_of_one_company_are_linked_into_one_group():
                 reached.add(current)
                 todo.extend(links[current] - reached)
         assert reached == ids, f"{name}: {sorted(ids - reached)} not linked to {sorted(reached)}"
+
+
+def test_every_step_badge_sits_on_its_own_edge(site: Path):
+    """Across the catalog, each flow step's number is drawn on the edge it names: no badge centre is more
+    than 12 points from that edge's curve, in either theme."""
+    from tests.svgcheck import badge_distances
+
+    worst: list[tuple[float, str]] = []
+    for spec in SPECS:
+        for view in spec.arch.views:
+            stepped = {step.edge for step in view.flow if step.edge}
+            for theme in THEMES:
+                found = badge_distances(diagram_path(site, spec.id, view.id, theme, "svg").read_bytes())
+                assert len(found) == len(stepped), (spec.id, view.id, theme)
+                worst += [(distance, f"{spec.id}/{view.id}/{badge}") for badge, distance in found.items()]
+    assert len(worst) >= 600
+    assert max(worst)[0] <= 12, sorted(worst)[-5:]

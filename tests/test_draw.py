@@ -112,17 +112,19 @@ def _pixels(path: Path):
 def test_png_matches_what_graphviz_itself_draws(shop: Spec, tmp_path: Path):
     """The PNG is drawn from dot's PDF, not by dot: it must show the same picture as dot's own PNG writer."""
     import subprocess
+    import time
 
     from PIL import ImageChops, ImageStat
 
-    from archcat.draw import dot_binary
+    from archcat.draw import dot_binary, with_badges
 
     for theme in ("light", "dark"):
         ours = _pixels(render_all(shop, tmp_path / "out", theme)["png"])
         source = build_dot(shop, shop.arch.views[0], PALETTES[theme])
         reference_path = tmp_path / f"graphviz-{theme}.png"
-        subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144", f"-o{reference_path}"], input=source.encode(),
-                       check=True)
+        engine, source = with_badges(source, tmp_path, time.monotonic() + 60, 60)  # badges placed as ours are
+        subprocess.run([dot_binary(), *engine, "-Tpng:cairo", "-Gdpi=144", f"-o{reference_path}"],
+                       input=source.encode(), check=True)
         reference = _pixels(reference_path).convert("RGB")
         assert ours.mode == "RGB"
         assert abs(ours.width - reference.width) <= 1 and abs(ours.height - reference.height) <= 1

@@ -9,8 +9,9 @@ import pytest
 
 from archcat.build import build
 from archcat.catalog import load_catalog
+from archcat.describe import alt_text
 from archcat.discover import Project
-from archcat.gallery import alt_text, make_site, safe_url
+from archcat.gallery import make_site, safe_url
 from archcat.vocab import load_vocabulary, split_technologies
 from tests.conftest import VALID_SPEC, write_spec
 

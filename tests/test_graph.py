@@ -30,11 +30,41 @@ def test_edges_to_groups_are_drawn_to_the_cluster_border(shop: Spec):
     assert "ltail=cluster_app" in miss and "style=dashed" in miss
 
 
-def test_flow_step_numbers_are_drawn_on_their_edges(shop: Spec):
+def test_flow_step_numbers_are_marked_on_their_edges(shop: Spec):
     dot = build_dot(shop, shop.arch.views[0], PALETTES["light"])
     for number, (tail, head) in enumerate([("users", "lb"), ("lb", "web"), ("web", "cache"), ("web", "db")], 1):
         line = next(line for line in dot.splitlines() if line.strip().startswith(f"{tail} -> {head}"))
-        assert f"<B>&#160;{number}&#160;</B>" in line
+        assert f'archcat_steps="{number}"' in line or f"archcat_steps={number}" in line, line
+
+
+def test_step_badges_are_drawn_on_their_own_edges(shop: Spec, tmp_path):
+    from archcat.draw import Target, render
+    from tests.svgcheck import badge_distances
+
+    path = tmp_path / "shop.svg"
+    render(build_dot(shop, shop.arch.views[0], PALETTES["light"]), [Target("svg", path)])
+    distances = badge_distances(path.read_bytes())
+    assert len(distances) == 4
+    assert max(distances.values()) < 4.0, distances  # on the curve (the bar across the catalog is 12 pt)
+
+
+def test_every_element_has_the_spec_id_and_a_readable_title(shop: Spec, tmp_path):
+    from archcat.draw import Target, render
+    from archcat.graph import description
+
+    view = shop.arch.views[0]
+    path = tmp_path / "shop.svg"
+    render(build_dot(shop, view, PALETTES["light"]), [Target("svg", path)], about=description(shop, view))
+    svg = path.read_text(encoding="utf-8")
+    assert "%3" not in svg and "<!--" not in svg and "-&gt;" not in svg
+    assert f"<title>Shop {shop.arch.year}: {view.title}</title>" in svg
+    desc = re.search(r"<desc>(.*?)</desc>", svg, re.S).group(1)
+    assert desc.index("1. ") < desc.index("2. ") < desc.index("3. ")
+    for node in view.all_nodes():
+        assert f'id="node-{node.id}"' in svg
+    for edge in view.edges:
+        if edge.id:
+            assert f'<g id="{edge.id}" class="edge">' in svg
 
 
 def test_tier_count_and_technology_appear_on_the_node():
