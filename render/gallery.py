@@ -164,6 +164,135 @@ def make_site(specs: list[Spec], vocab: Vocabulary) -> Site:
     return Site(specs, vocab, ordered, {s.id: sorted(by_spec[s.id], key=str.lower) for s in specs})
 
 
+class IconFiles:
+    """The icons of the inline diagrams, one file per distinct icon under assets/icons/, named by its
+    digest: every page refers to the same file, which the browser caches once for the whole gallery."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.written: dict[str, Path] = {}
+
+    def href(self, png: bytes) -> str:
+        name = f"assets/icons/{digest(png)[:20]}.png"
+        if name not in self.written:
+            from archcat.files import write_atomic
+
+            target = self.out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, png)
+            self.written[name] = target
+        return name
+
+
+def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str, dict[str, str]]:
+    """Each view's light and dark SVG as page markup (see svg.inline), from the files just drawn."""
+    from markupsafe import Markup
+
+    from archcat.paths import diagram_path
+    from archcat.svg import inline
+
+    return {view.id: {theme: Markup(inline(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes(),
+                                           f"{view.id}-{theme}-", lambda png: root + icons.href(png)))
+                      for theme in THEMES}
+            for view in spec.arch.views}
+
+
+def _members(view: View) -> dict[str, list[str]]:
+    """Each group's nodes, nested groups included."""
+    found: dict[str, list[str]] = {}
+
+    def walk(group) -> list[str]:
+        nodes = [n.id for n in group.nodes]
+        for child in group.groups:
+            nodes += walk(child)
+        found[group.id] = nodes
+        return nodes
+
+    for group in view.groups:
+        walk(group)
+    return found
+
+
+def failure_impact(view: View) -> dict[str, dict[str, list]]:
+    """For each component: the flow steps that pass through it, and the components that can be reached
+    from the view's entry points only through it (what a learner loses when it fails).
+
+    Edges join nodes or groups (a group stands for each of its nodes); an edge
+    drawn both ways or with no direction joins both ways. Entry points are the
+    components nothing leads to, or the first step's start when every one has
+    a way in.
+    """
+    members = _members(view)
+    nodes = [n.id for n in view.all_nodes()]
+
+    def ends(ident: str) -> list[str]:
+        return members.get(ident, [ident])
+
+    following: dict[str, set[str]] = {n: set() for n in nodes}
+    for edge in view.edges:
+        pairs = []
+        if edge.direction in ("forward", "both", "none"):
+            pairs.append((edge.from_, edge.to))
+        if edge.direction in ("back", "both", "none"):
+            pairs.append((edge.to, edge.from_))
+        for a, b in pairs:
+            for x in ends(a):
+                following[x].update(y for y in ends(b) if y != x)
+    incoming = {y for x in nodes for y in following[x]}
+    entries = [n for n in nodes if n not in incoming]
+    if not entries:
+        first = next((e for step in view.flow for e in view.edges if step.edge and e.id == step.edge), None)
+        entries = ends(first.from_) if first else nodes[:1]
+
+    def reach(without: str | None) -> set[str]:
+        seen = {n for n in entries if n != without}
+        todo = list(seen)
+        while todo:
+            for y in following[todo.pop()]:
+                if y not in seen and y != without:
+                    seen.add(y)
+                    todo.append(y)
+        return seen
+
+    everything = reach(None)
+    edges = {e.id: e for e in view.edges if e.id}
+    impact: dict[str, dict[str, list]] = {}
+    for node in nodes:
+        steps = [n for n, step in enumerate(view.flow, start=1)
+                 if step.edge in edges and node in ends(edges[step.edge].from_) + ends(edges[step.edge].to)]
+        cut = sorted((everything - reach(node)) - {node}, key=nodes.index)
+        impact[node] = {"steps": steps, "cut": cut}
+    return impact
+
+
+def view_data(spec: Spec, view: View, site: Site, root: str) -> dict:
+    """What the page's script needs to make a view live: components, edges, steps and failure impact,
+    with the SVG ids they are drawn under (see graph.element_ids)."""
+    from archcat.graph import element_ids
+
+    ids = element_ids(view)
+    kinds = site.vocab.kinds
+    nodes = {}
+    for node in view.all_nodes():
+        kind = kinds.get(node.kind)
+        nodes[node.id] = {
+            "el": ids[f"node:{node.id}"], "label": node.label,
+            "kind": node.kind, "about": kind.description if kind else "", "note": node.note or "",
+            "count": node.count or 0,
+            "tech": [[t, f"{root}technologies.html#{tech_anchor(site.tech_name(t))}"]
+                     for t in split_technologies(node.technology)],
+        }
+    groups = {g.id: {"el": ids[f"group:{g.id}"], "label": g.label} for g in view.all_groups()}
+    edge_el = {e.id: ids[f"edge:{i}"] for i, e in enumerate(view.edges) if e.id}
+    edges = {e.id: e for e in view.edges if e.id}
+    steps = []
+    for step in view.flow:
+        edge = edges.get(step.edge or "")
+        steps.append({"text": step.text, "edge": edge_el.get(step.edge or ""),
+                      "ends": [edge.from_, edge.to] if edge else []})
+    return {"nodes": nodes, "groups": groups, "steps": steps, "impact": failure_impact(view)}
+
+
 def catalog_data(site: Site) -> list[dict]:
     """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
     items = []
@@ -246,9 +375,14 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         written.append(target)
 
     page("index.html", "index.html", everything, catalog=catalog, page_id="index")
+    icons = IconFiles(out)
     for spec in site.specs:
-        page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes),
-             spec=spec, page_id="architecture")
+        drawn = inline_views(spec, out, icons, "../")
+        data = {view.id: view_data(spec, view, site, "../") for view in spec.arch.views}
+        shown = json.dumps([drawn, data], sort_keys=True)
+        page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes, shown),
+             spec=spec, page_id="architecture", drawn=drawn, view_data=data)
+    written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     page("patterns.html", "patterns.html", everything, page_id="patterns")
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")

@@ -148,3 +148,43 @@ def nest(svg: bytes, *, width: int, height: int, margin: int, background: str | 
     inner.tail = "\n"
     canvas.append(inner)
     return etree.tostring(canvas, xml_declaration=True, encoding="UTF-8", standalone=False) + b"\n"
+
+
+def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
+    """A diagram as markup for a gallery page.
+
+    Every id gets `prefix` (a page shows several views, each in two themes),
+    and keeps its own value in `data-id`; nodes are focusable and labelled by
+    their title. Embedded icons become references to shared files
+    (`icon_href(png)` stores one and returns its address), so the browser
+    fetches and caches each icon once for the whole gallery. The drawing
+    scales to its container's width.
+    """
+    root = parse(svg)
+    for image in root.iter(f"{_SVG}image"):
+        href = image.get(_HREF) or image.get("href") or ""
+        if href.startswith("data:image/png;base64,"):
+            image.attrib.pop(_HREF, None)
+            image.set("href", icon_href(base64.b64decode(href.split(",", 1)[1])))
+    for element in root.iter():
+        ident = element.get("id")
+        if ident is not None:
+            element.set("id", prefix + ident)
+            if element.tag == f"{_SVG}g":
+                element.set("data-id", ident)
+        href = element.get(_HREF)
+        if href is not None and href.startswith("#"):
+            element.attrib.pop(_HREF)
+            element.set("href", "#" + prefix + href[1:])
+    for group in root.iter(f"{_SVG}g"):
+        title = group.find(f"{_SVG}title")
+        if group.get("class") == "node" and not (group.get("data-id") or "").startswith("badge--"):
+            group.set("tabindex", "0")
+            group.set("role", "button")
+            if title is not None and title.text:
+                group.set("aria-label", title.text)
+    root.set("width", "100%")
+    root.attrib.pop("height", None)
+    root.set("class", "drawing")
+    root.set("focusable", "false")
+    return etree.tostring(root, encoding="unicode", with_tail=False)

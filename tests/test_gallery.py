@@ -144,3 +144,18 @@ def test_patterns_are_listed_by_name():
         "patterns.html").render(site=site, root="", vocab=vocab, presenter=False, page_id="patterns")
     names = re.findall(r'<h2 id="p-[a-z0-9-]+--h">([^<]+)</h2>', html)
     assert names and names == sorted(names, key=str.lower)
+
+
+def test_failure_impact_of_a_known_architecture():
+    """Twitter 2013: the Timeline Service carries the read steps, and the tweet and user services hang off it
+    alone; the home timeline cache stays reachable through the fanout."""
+    from archcat.gallery import failure_impact
+    from tests.conftest import REPO
+
+    project = Project(REPO)
+    specs, _ = load_catalog(project, [project.architectures / "twitter-2013.yaml"])
+    impact = failure_impact(specs[0].arch.views[0])
+    assert impact["timelinesvc"] == {"steps": [6, 7, 8], "cut": ["tweetypie", "gizmoduck"]}
+    assert impact["writeapi"] == {"steps": [2, 3], "cut": ["graph", "fanout", "ingester", "pushcompute"]}
+    assert impact["redis"] == {"steps": [5, 7], "cut": []}
+

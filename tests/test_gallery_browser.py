@@ -426,10 +426,14 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
     assert " ".join(page.locator("h1").inner_text().split()) == f"{label_of(spec)}: {arch.title}"
 
     for view in arch.views:
-        image = wait_image(page, f"#view-{view.id} .viewer img")
-        assert image["src"].endswith(f"diagrams/{spec_id}/{view.id}-light.svg")
-        assert image["alt"].startswith(f"Diagram of {arch.name}")
-        missing = [n.label for n in view.all_nodes() if n.label not in image["alt"]]
+        # The diagram is on the page itself, with the spec's ids, and a text equivalent beside it.
+        drawing = page.locator(f"#view-{view.id} .drawn-light svg.drawing")
+        assert drawing.is_visible()
+        drawn = set(drawing.evaluate("s => Array.from(s.querySelectorAll('g.node[data-id]')).map(g => g.dataset.id)"))
+        assert {f"node-{n.id}" for n in view.all_nodes()} <= drawn
+        caption = page.locator(f"#view-{view.id} figcaption").inner_text()
+        assert caption.startswith(f"Diagram of {arch.name}")
+        missing = [n.label for n in view.all_nodes() if n.label not in caption]
         assert missing == [], f"alt text of {view.id} does not name {missing}"
 
     steps = page.locator(f"#view-{first.id} .flow ol > li")
@@ -443,7 +447,7 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
     assert rows == [f"c-{node.id}" for node in arch.components()]
 
     # zoom buttons change the diagram's transform
-    image = page.locator(f"#view-{first.id} .viewer img")
+    image = page.locator(f"#view-{first.id} .viewer .canvas")
     tools = page.locator(f"#view-{first.id} .viewer-tools")
     fitted = image.evaluate("i => i.style.transform")
     tools.locator("[data-zoom=in]").click()
@@ -471,6 +475,202 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
         page.locator("header.page-head .tags a", has_text=tag).first.click()
     assert page.input_value("#f-tag") == tag
     assert set(visible_cards(page)) == {s.id for s in SPECS if tag in s.arch.tags}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5b. Live diagrams: flow playback, components, what breaks, phones, no script
+# ---------------------------------------------------------------------------------------------------------------
+
+TWITTER = "twitter-2013"
+
+
+def current_step(tab, view_id: str) -> dict:
+    """The step the page marks as current: its list item, its edge in the diagram on screen, the text shown."""
+    return tab.evaluate("""v => {
+        const figure = document.querySelector(`figure[data-view="${v}"]`);
+        const item = document.querySelector(`#view-${v} .flow li[aria-current="step"]`);
+        const edges = Array.from(figure.querySelectorAll('svg.drawing g.edge[aria-current="step"]'))
+            .filter(e => e.getClientRects().length);
+        const ends = Array.from(figure.querySelectorAll('svg.drawing g.node.on')).filter(e => e.getClientRects().length)
+            .map(e => e.dataset.id);
+        const frame = figure.querySelector('.viewer').getBoundingClientRect();
+        const box = edges.length ? edges[0].getBoundingClientRect() : null;
+        return {item: item ? item.id : null, edges: edges.map(e => e.dataset.id), ends: ends.sort(),
+                now: figure.querySelector('.step-now').textContent,
+                visible: !!box && box.right > frame.left && box.left < frame.right && box.bottom > frame.top
+                         && box.top < frame.bottom};
+    }""", view_id)
+
+
+def expect_step(tab, view, n: int) -> None:
+    step = view.flow[n - 1]
+    edge = next(e for e in view.edges if e.id == step.edge)
+    found = current_step(tab, view.id)
+    assert found["item"] == f"{view.id}/step-{n}"
+    assert found["edges"] == [edge.id]  # the spec's edge id, on the edge drawn in the theme on screen
+    assert {f"node-{edge.from_}", f"node-{edge.to}"} <= set(found["ends"]) | {"badge--" + edge.id}
+    assert found["now"] == f"Step {n} of {len(view.flow)}: {step.text}"
+    assert found["visible"]
+
+
+def test_flow_steps_with_buttons_keys_links_and_addresses(site, page):
+    view = BY_ID[TWITTER].arch.views[0]
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    tools = page.locator(f"#view-{view.id} .viewer-tools")
+    tools.locator("[data-step=next]").click()
+    expect_step(page, view, 1)
+    assert page.evaluate("location.hash") == f"#{view.id}/step-1"
+    page.locator(f"#view-{view.id} .viewer").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect_step(page, view, 3)
+    page.keyboard.press("ArrowLeft")
+    expect_step(page, view, 2)
+    page.locator(f"#view-{view.id} .flow li").nth(6).locator("a").click()
+    expect_step(page, view, 7)
+    tools.locator("[data-step=prev]").click()
+    expect_step(page, view, 6)
+    # Play starts at the next step and can be paused.
+    tools.locator("[data-step=play]").click()
+    assert tools.locator("[data-step=play]").get_attribute("aria-pressed") == "true"
+    expect_step(page, view, 7)
+    tools.locator("[data-step=play]").click()
+    assert tools.locator("[data-step=play]").get_attribute("aria-pressed") == "false"
+    # An address opens the page at a step, in any view.
+    second = BY_ID[TWITTER].arch.views[1]
+    page.goto(url(site, f"architectures/{TWITTER}.html") + f"#{second.id}/step-2")
+    page.wait_for_function("() => document.querySelector('.flow li[aria-current=step]')")
+    expect_step(page, second, 2)
+    assert page.locator("[aria-current=step]").count() >= 2  # the list item and the edge
+
+
+def test_component_details_and_what_breaks_if_it_fails(site, page):
+    from archcat.gallery import failure_impact
+
+    spec = BY_ID[TWITTER]
+    view = spec.arch.views[0]
+    expected = failure_impact(view)["timelinesvc"]
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    node = page.locator(f"#view-{view.id} .drawn-light g.node[data-id='node-timelinesvc']")
+    node.focus()
+    info = page.locator(f"#view-{view.id} .node-info")
+    assert info.is_visible() and "Timeline Service" in info.inner_text()
+    page.keyboard.press("Enter")
+    text = " ".join(info.inner_text().split())
+    assert "If Timeline Service fails" in text
+    assert "steps 6, 7, 8 of this flow pass through it" in text and expected["steps"] == [6, 7, 8]
+    labels = {n.id: n.label for n in view.all_nodes()}
+    assert "only reachable through it: " + ", ".join(labels[c] for c in expected["cut"]) in text
+    cut = page.eval_on_selector_all(f"#view-{view.id} .drawn-light g.node.cut", "gs => gs.map(g => g.dataset.id)")
+    assert sorted(cut) == sorted(f"node-{c}" for c in expected["cut"])
+    through = page.eval_on_selector_all(f"#view-{view.id} .flow li.through", "ls => ls.map(l => l.id)")
+    assert through == [f"{view.id}/step-{n}" for n in expected["steps"]]
+    # Every component is reachable from the keyboard.
+    focusable = page.eval_on_selector_all(f"#view-{view.id} .drawn-light g.node[tabindex='0']",
+                                          "gs => gs.map(g => g.dataset.id)")
+    assert sorted(focusable) == sorted(f"node-{n.id}" for n in view.all_nodes())
+    # Escape lets go; then details follow the pointer and link the technology index.
+    page.keyboard.press("Escape")
+    assert page.locator(f"#view-{view.id} .drawn-light g.node.cut").count() == 0
+    page.locator(f"#view-{view.id} .drawn-light g.node[data-id='node-redis']").hover()
+    link = info.locator("a").first
+    assert link.get_attribute("href").startswith("../technologies.html#t-")
+
+
+def test_the_wheel_scrolls_the_page_and_zooms_only_with_ctrl(site, page):
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    viewer = page.locator(".viewer").first
+    viewer.scroll_into_view_if_needed()
+    box = viewer.bounding_box()
+    canvas = page.locator(".viewer .canvas").first
+    before = canvas.evaluate("c => c.style.transform")
+    top = page.evaluate("scrollY")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("y => scrollY !== y", arg=top)
+    assert canvas.evaluate("c => c.style.transform") == before
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
+    assert scale_of(canvas.evaluate("c => c.style.transform")) > scale_of(before)
+
+
+def touch_gesture(cdp, starts: list[tuple[float, float]], moves: list[tuple[float, float]], steps: int = 10) -> None:
+    """Fingers put down at `starts`, each moved by its (dx, dy) in `steps` steps, then lifted: real touch input."""
+    def points(k: int) -> list[dict]:
+        return [{"x": x + dx * k / steps, "y": y + dy * k / steps, "id": i + 1}
+                for i, ((x, y), (dx, dy)) in enumerate(zip(starts, moves, strict=True))]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for k in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(k)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_phone_swipe_scrolls_pinch_zooms_and_zoom_survives_resize(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, f"architectures/{TWITTER}.html"))
+        viewer = tab.locator(".viewer").first
+        canvas = tab.locator(".viewer .canvas").first
+        assert viewer.evaluate("v => getComputedStyle(v).touchAction") == "pan-y"
+        viewer.scroll_into_view_if_needed()
+        start = tab.evaluate("scrollY")
+        fitted = canvas.evaluate("c => c.style.transform")
+        box = viewer.bounding_box()
+        cdp = tab.context.new_cdp_session(tab)
+        touch_gesture(cdp, [(PHONE["width"] / 2, box["y"] + box["height"] / 2)], [(0, -200)])
+        tab.wait_for_function("y => scrollY > y + 100", arg=start)  # a swipe over the diagram scrolls the page
+        assert canvas.evaluate("c => c.style.transform") == fitted  # and leaves the diagram where it was
+        viewer.scroll_into_view_if_needed()
+        box = viewer.bounding_box()
+        middle = box["y"] + box["height"] / 2
+        touch_gesture(cdp, [(150, middle), (240, middle)], [(-60, 0), (60, 0)])
+        zoomed = scale_of(canvas.evaluate("c => c.style.transform"))
+        assert zoomed > scale_of(fitted) * 1.5  # two fingers spread: the diagram zooms
+        tab.set_viewport_size({"width": PHONE["width"], "height": PHONE["height"] - 60})  # the address bar
+        tab.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+        assert scale_of(canvas.evaluate("c => c.style.transform")) == pytest.approx(zoomed)
+        # The step's text sits right under the diagram.
+        tab.locator(".viewer-tools [data-step=next]").first.click()
+        box = viewer.bounding_box()
+        now = tab.locator(".step-now").first.bounding_box()
+        assert 0 <= now["y"] - (box["y"] + box["height"]) < 40
+    finally:
+        tab.close()
+
+
+def test_without_script_the_whole_diagram_shows_and_the_flow_is_a_list(site, browser):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP, color_scheme="dark")
+    tab = context.new_page()
+    try:
+        view = BY_ID[TWITTER].arch.views[0]
+        tab.goto(url(site, f"architectures/{TWITTER}.html"))
+        drawing = tab.locator(f"#view-{view.id} .drawn-dark svg.drawing")
+        frame = tab.locator(f"#view-{view.id} .viewer").bounding_box()
+        shown = drawing.bounding_box()
+        assert shown["width"] > 600 and shown["height"] <= frame["height"] + 1  # not cropped
+        assert not tab.locator(f"#view-{view.id} .drawn-light svg").is_visible()
+        assert tab.locator(f"#view-{view.id} .flow li").count() == len(view.flow)
+        assert not tab.locator(f"#view-{view.id} [data-step=next]").is_visible()  # controls need the script
+        full = tab.locator(f"#view-{view.id} .viewer-tools a:visible")
+        assert full.count() == 1 and full.get_attribute("href").endswith(f"{view.id}-dark.svg")
+    finally:
+        context.close()
+
+
+def test_dark_mode_embeds_point_at_dark_files(site, contexts):
+    tab = contexts("dark").new_page()
+    try:
+        tab.goto(url(site, f"architectures/{TWITTER}.html"))
+        view = BY_ID[TWITTER].arch.views[0]
+        tab.locator(f"#view-{view.id} details.downloads > summary").click()
+        tab.locator(f"#view-{view.id} [data-copy=markdown]").click()
+        status = tab.locator(f"#view-{view.id} .copied")
+        tab.wait_for_function("e => e.textContent.length > 0", arg=status.element_handle())
+        assert f"{view.id}-dark.svg" in status.inner_text()
+    finally:
+        tab.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -710,7 +910,7 @@ def test_phone_architecture_page_does_not_scroll_sideways(site, contexts, spec_i
     tab = contexts("light", phone=True).new_page()
     try:
         tab.goto(url(site, f"architectures/{spec_id}.html"))
-        wait_image(tab, f"#view-{BY_ID[spec_id].arch.views[0].id} .viewer img")
+        assert tab.locator(f"#view-{BY_ID[spec_id].arch.views[0].id} svg.drawing").first.is_visible()
         assert scroll_width(tab) <= PHONE["width"] + 1
     finally:
         tab.close()

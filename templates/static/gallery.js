@@ -86,77 +86,303 @@
     apply();
   }
 
-  /* ---- Diagram viewer: drag to pan, wheel or keys to zoom ---- */
-  function initViewer(viewer, tools) {
-    var img = viewer.querySelector("img");
-    var state = { scale: 1, x: 0, y: 0, fit: 1 };
-    function draw() { img.style.transform = "translate(" + state.x + "px," + state.y + "px) scale(" + state.scale + ")"; }
+  /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ---- */
+  function initDiagram(figure, onStep) {
+    var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
+    var tools = figure.querySelector(".viewer-tools"), info = figure.querySelector(".node-info");
+    var now = figure.querySelector(".step-now");
+    var viewId = figure.getAttribute("data-view");
+    var dataNode = figure.closest(".view").querySelector("script.view-data");
+    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, groups: {}, steps: [], impact: {} };
+    var items = Array.prototype.slice.call(figure.closest(".view").querySelectorAll(".flow li"));
+    var state = { scale: 1, x: 0, y: 0, fit: 1, zoomed: false, step: 0, timer: null, picked: null };
+    figure.classList.add("live");
+    tools.querySelectorAll("[hidden]").forEach(function (b) { b.hidden = false; });
+
+    function drawing() {  /* the SVG of the theme on screen */
+      var shown = Array.prototype.filter.call(canvas.querySelectorAll("svg.drawing"), function (svg) {
+        return svg.getClientRects().length > 0;
+      });
+      return shown[0] || canvas.querySelector("svg.drawing");
+    }
+    function elements(svgId) { return canvas.querySelectorAll('[data-id="' + svgId + '"]'); }
+    function size() {
+      var svg = drawing(), box = svg.viewBox.baseVal;
+      return { w: box.width, h: box.height };
+    }
+    function draw() { canvas.style.transform = "translate(" + state.x + "px," + state.y + "px) scale(" + state.scale + ")"; }
     function fit() {
-      var w = img.naturalWidth || img.width, h = img.naturalHeight || img.height;
-      if (!w || !h) return;
-      if (!viewer.classList.contains("small")) {
-        /* Let the frame follow the diagram's shape, so a fitted diagram uses the full width. */
-        var width = viewer.getBoundingClientRect().width;
-        viewer.style.height = Math.round(Math.max(260, Math.min(width * h / w, window.innerHeight * 0.8))) + "px";
+      var natural = size();
+      if (!natural.w) return;
+      canvas.style.width = natural.w + "px";
+      var width = viewer.clientWidth;
+      viewer.style.height = Math.round(Math.max(240, Math.min(width * natural.h / natural.w, window.innerHeight * 0.7))) + "px";
+      state.fit = Math.min(width / natural.w, viewer.clientHeight / natural.h, 1.5);
+      if (!state.zoomed) {
+        state.scale = state.fit;
+        state.x = (width - natural.w * state.scale) / 2;
+        state.y = (viewer.clientHeight - natural.h * state.scale) / 2;
       }
-      var box = viewer.getBoundingClientRect();
-      state.fit = Math.min(box.width / w, box.height / h, 1.5);
-      state.scale = state.fit;
-      state.x = (box.width - w * state.scale) / 2;
-      state.y = (box.height - h * state.scale) / 2;
       draw();
     }
     function zoom(factor, cx, cy) {
-      var box = viewer.getBoundingClientRect();
-      if (cx === undefined) { cx = box.width / 2; cy = box.height / 2; }
+      if (cx === undefined) { cx = viewer.clientWidth / 2; cy = viewer.clientHeight / 2; }
       var next = Math.max(state.fit / 2, Math.min(state.scale * factor, 8));
       state.x = cx - (cx - state.x) * (next / state.scale);
       state.y = cy - (cy - state.y) * (next / state.scale);
       state.scale = next;
+      state.zoomed = true;
       draw();
     }
-    if (img.complete) fit(); else img.addEventListener("load", fit);
-    window.addEventListener("resize", fit);
+    function reset() { state.zoomed = false; fit(); }
+    function reveal(svgId) {  /* pan so that an element is inside the frame */
+      var el = Array.prototype.filter.call(elements(svgId), function (e) { return e.getClientRects().length; })[0];
+      if (!el) return;
+      var frame = viewer.getBoundingClientRect(), box = el.getBoundingClientRect(), margin = 24, dx = 0, dy = 0;
+      if (box.width > frame.width - 2 * margin || box.left < frame.left + margin || box.right > frame.right - margin) {
+        dx = (frame.left + frame.width / 2) - (box.left + box.width / 2);
+      }
+      if (box.height > frame.height - 2 * margin || box.top < frame.top + margin || box.bottom > frame.bottom - margin) {
+        dy = (frame.top + frame.height / 2) - (box.top + box.height / 2);
+      }
+      if (dx || dy) { state.x += dx; state.y += dy; draw(); }
+    }
+
+    /* -- highlighting -- */
+    function clearMarks() {
+      canvas.querySelectorAll(".on, .cut, .picked, .through, [aria-current]").forEach(function (el) {
+        el.classList.remove("on", "cut", "picked", "through");
+        el.removeAttribute("aria-current");
+      });
+      items.forEach(function (li) { li.classList.remove("current", "through"); li.removeAttribute("aria-current"); });
+      figure.classList.remove("dim");
+    }
+    function mark(id, cls) {
+      var node = data.nodes[id], group = data.groups[id];
+      var svgId = node ? node.el : group ? group.el : null;
+      if (svgId) elements(svgId).forEach(function (el) { el.classList.add(cls); });
+    }
+    function setStep(n, announce) {
+      stopPlay(n >= 1 && state.timer !== null);
+      state.picked = null;
+      clearMarks();
+      state.step = Math.max(0, Math.min(n, data.steps.length));
+      if (info) info.hidden = true;
+      if (!state.step) { if (now) now.textContent = ""; return; }
+      var step = data.steps[state.step - 1], li = items[state.step - 1];
+      if (step.edge) {
+        figure.classList.add("dim");
+        elements(step.edge).forEach(function (el) { el.classList.add("on"); el.setAttribute("aria-current", "step"); });
+        elements("badge--" + step.edge).forEach(function (el) { el.classList.add("on"); });
+        step.ends.forEach(function (id) { mark(id, "on"); });
+        reveal(step.edge);
+      }
+      if (li) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
+      if (now) now.textContent = "Step " + state.step + " of " + data.steps.length + ": " + step.text;
+      if (announce !== false && onStep) onStep(viewId, state.step);
+    }
+    function stopPlay(keepGoing) {
+      if (keepGoing) return;
+      if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
+      var play = tools.querySelector('[data-step="play"]');
+      if (play) { play.setAttribute("aria-pressed", "false"); play.textContent = "Play the flow"; }
+    }
+    function play() {
+      if (state.timer !== null) { stopPlay(); return; }
+      if (state.step >= data.steps.length) setStep(0, false);
+      var button = tools.querySelector('[data-step="play"]');
+      state.timer = setInterval(function () {
+        if (state.step >= data.steps.length) { stopPlay(); return; }
+        setStep(state.step + 1);
+      }, 2600);
+      button.setAttribute("aria-pressed", "true");
+      button.textContent = "Pause";
+      setStep(state.step + 1);
+    }
+
+    /* -- components: details on hover or focus, what breaks when picked -- */
+    function nodeId(target) {
+      var g = target.closest && target.closest("g.node[role=button]");
+      if (!g) return null;
+      var svgId = g.getAttribute("data-id");
+      return Object.keys(data.nodes).filter(function (k) { return data.nodes[k].el === svgId; })[0] || null;
+    }
+    function text(tag, content, cls) {
+      var el = document.createElement(tag);
+      if (cls) el.className = cls;
+      if (content) el.textContent = content;
+      return el;
+    }
+    function showInfo(id, picked) {
+      var node = data.nodes[id];
+      if (!node || !info) return;
+      info.textContent = "";
+      info.appendChild(text("h5", node.label + (node.count ? " \u00d7" + node.count.toLocaleString("en") : "")));
+      var kind = text("p", "Kind: " + node.kind + (node.about ? " (" + node.about + ")" : ""));
+      info.appendChild(kind);
+      if (node.tech.length) {
+        var p = text("p", "Technology: ");
+        node.tech.forEach(function (t, i) {
+          if (i) p.appendChild(document.createTextNode(", "));
+          var a = text("a", t[0]); a.href = t[1]; p.appendChild(a);
+        });
+        info.appendChild(p);
+      }
+      if (node.note) info.appendChild(text("p", node.note));
+      if (picked) {
+        var impact = data.impact[id] || { steps: [], cut: [] };
+        var box = text("div", null, "breaks");
+        box.appendChild(text("p", "If " + node.label + " fails:"));
+        box.appendChild(text("p", impact.steps.length
+          ? "steps " + impact.steps.join(", ") + " of this flow pass through it"
+          : "no step of this flow passes through it"));
+        box.appendChild(text("p", impact.cut.length
+          ? "only reachable through it: " + impact.cut.map(function (c) { return data.nodes[c].label; }).join(", ")
+          : "every other component can still be reached"));
+        info.appendChild(box);
+      } else {
+        info.appendChild(text("p", "Select it to see what breaks if it fails.", "muted"));
+      }
+      info.hidden = false;
+    }
+    function pick(id) {
+      stopPlay();
+      clearMarks();
+      if (now) now.textContent = "";
+      state.step = 0;
+      if (state.picked === id || !id) { state.picked = null; if (info) info.hidden = true; return; }
+      state.picked = id;
+      var impact = data.impact[id] || { steps: [], cut: [] };
+      figure.classList.add("dim");
+      mark(id, "picked");
+      impact.cut.forEach(function (c) { mark(c, "cut"); });
+      impact.steps.forEach(function (n) {
+        var step = data.steps[n - 1];
+        if (step.edge) elements(step.edge).forEach(function (el) { el.classList.add("through", "on"); });
+        if (items[n - 1]) items[n - 1].classList.add("through");
+      });
+      showInfo(id, true);
+    }
+    canvas.addEventListener("mouseover", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
+    canvas.addEventListener("focusin", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
+    canvas.addEventListener("click", function (e) { if (moved) return; var id = nodeId(e.target); if (id) pick(id); });
+    canvas.addEventListener("keydown", function (e) {
+      var id = nodeId(e.target);
+      if (id && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); e.stopPropagation(); pick(id); }
+    });
+
+    /* -- pointer: drag pans, two fingers pinch, the wheel zooms with Ctrl or once the diagram has focus -- */
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
+    fit();
+    var lastWidth = viewer.clientWidth;
+    window.addEventListener("resize", function () {
+      if (viewer.clientWidth === lastWidth) return;  /* a phone's address bar hiding changes only the height */
+      lastWidth = viewer.clientWidth;
+      fit();
+    });
     viewer.addEventListener("wheel", function (e) {
+      if (!e.ctrlKey && !viewer.contains(document.activeElement)) return;  /* let the page scroll */
       e.preventDefault();
       var box = viewer.getBoundingClientRect();
       zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - box.left, e.clientY - box.top);
     }, { passive: false });
-    var drag = null;
+    var pointers = {}, drag = null, pinch = null, moved = false;
     viewer.addEventListener("pointerdown", function (e) {
-      drag = { x: e.clientX - state.x, y: e.clientY - state.y };
-      viewer.setPointerCapture(e.pointerId);
-      viewer.classList.add("dragging");
+      if (e.isPrimary) pointers = {};  /* a first finger down: any earlier touch has ended */
+      pointers[e.pointerId] = { x: e.clientX, y: e.clientY, touch: e.pointerType === "touch" };
+      var ids = Object.keys(pointers);
+      moved = false;
+      if (ids.length === 2) {
+        var a = pointers[ids[0]], b = pointers[ids[1]];
+        pinch = { d: Math.hypot(a.x - b.x, a.y - b.y) || 1 };
+        drag = null;
+      } else if (ids.length === 1) {
+        drag = { x: e.clientX - state.x, y: e.clientY - state.y, sx: e.clientX, sy: e.clientY };
+      }
     });
     viewer.addEventListener("pointermove", function (e) {
-      if (!drag) return;
-      state.x = e.clientX - drag.x;
-      state.y = e.clientY - drag.y;
-      draw();
+      if (!pointers[e.pointerId]) return;
+      var touch = e.pointerType === "touch";
+      pointers[e.pointerId] = { x: e.clientX, y: e.clientY, touch: touch };
+      var ids = Object.keys(pointers);
+      if (pinch && ids.length === 2) {  /* two fingers: zoom about their midpoint, and follow it */
+        var a = pointers[ids[0]], b = pointers[ids[1]], box = viewer.getBoundingClientRect();
+        var d = Math.hypot(a.x - b.x, a.y - b.y) || 1, mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+        if (pinch.mx !== undefined) { state.x += mx - pinch.mx; state.y += my - pinch.my; }
+        zoom(d / pinch.d, mx - box.left, my - box.top);
+        pinch.d = d; pinch.mx = mx; pinch.my = my;
+        moved = true;
+      } else if (drag) {
+        if (!moved && Math.hypot(e.clientX - drag.sx, e.clientY - drag.sy) < 4) return;
+        if (!moved && !touch) { viewer.setPointerCapture(e.pointerId); viewer.classList.add("dragging"); }
+        moved = true;
+        state.x = e.clientX - drag.x;
+        /* One finger pans sideways only: up and down, the page scrolls (touch-action: pan-y). */
+        if (!touch) state.y = e.clientY - drag.y;
+        draw();
+      }
     });
-    function stop() { drag = null; viewer.classList.remove("dragging"); }
-    viewer.addEventListener("pointerup", stop);
-    viewer.addEventListener("pointercancel", stop);
+    function up(e) {
+      delete pointers[e.pointerId];
+      if (Object.keys(pointers).length < 2) pinch = null;
+      if (!Object.keys(pointers).length) drag = null;
+      viewer.classList.remove("dragging");
+    }
+    viewer.addEventListener("pointerup", up);
+    viewer.addEventListener("pointercancel", up);
     viewer.addEventListener("keydown", function (e) {
-      var step = 40, handled = true;
+      var handled = true;
       if (e.key === "+" || e.key === "=") zoom(1.25);
       else if (e.key === "-" || e.key === "_") zoom(1 / 1.25);
-      else if (e.key === "0") fit();
-      else if (e.key === "ArrowLeft") { state.x += step; draw(); }
-      else if (e.key === "ArrowRight") { state.x -= step; draw(); }
-      else if (e.key === "ArrowUp") { state.y += step; draw(); }
-      else if (e.key === "ArrowDown") { state.y -= step; draw(); }
+      else if (e.key === "0") reset();
+      else if (e.key === "ArrowRight" && data.steps.length) setStep(state.step >= data.steps.length ? 1 : state.step + 1);
+      else if (e.key === "ArrowLeft" && data.steps.length) setStep(Math.max(1, state.step - 1));
+      else if (e.key === "Escape") { pick(null); setStep(0); }
       else handled = false;
       if (handled) e.preventDefault();
     });
-    if (tools) {
-      tools.addEventListener("click", function (e) {
-        var action = e.target.getAttribute("data-zoom");
-        if (action === "in") zoom(1.25);
-        else if (action === "out") zoom(1 / 1.25);
-        else if (action === "reset") fit();
+    tools.addEventListener("click", function (e) {
+      var button = e.target.closest("button");
+      if (!button) return;
+      var action = button.getAttribute("data-zoom"), step = button.getAttribute("data-step");
+      if (action === "in") zoom(1.25);
+      else if (action === "out") zoom(1 / 1.25);
+      else if (action === "reset") reset();
+      else if (step === "next") setStep(state.step >= data.steps.length ? 1 : state.step + 1);
+      else if (step === "prev") setStep(Math.max(1, state.step - 1));
+      else if (step === "play") play();
+    });
+    items.forEach(function (li, i) {
+      li.querySelector("a").addEventListener("click", function (e) {
+        e.preventDefault();
+        setStep(i + 1);
+        viewer.focus({ preventScroll: true });
+        if (viewer.getBoundingClientRect().top < 0) figure.scrollIntoView({ block: "start" });
       });
+    });
+    return { view: viewId, setStep: setStep, figure: figure };
+  }
+
+  function initArchitecture() {
+    function onStep(view, n) {
+      try { history.replaceState(null, "", location.pathname + location.search + "#" + view + "/step-" + n); } catch (e) { /* file:// */ }
     }
+    var diagrams = {};
+    document.querySelectorAll("figure.diagram").forEach(function (figure) {
+      var d = initDiagram(figure, onStep);
+      diagrams[d.view] = d;
+    });
+    function follow() {
+      var match = /^#(.+)\/step-(\d+)$/.exec(decodeURIComponent(location.hash));
+      if (!match || !diagrams[match[1]]) return;
+      var d = diagrams[match[1]];
+      d.setStep(parseInt(match[2], 10), false);
+      d.figure.scrollIntoView({ block: "start" });
+    }
+    window.addEventListener("hashchange", follow);
+    follow();
+    /* The browser scrolls to the step's list item once the page has loaded: show the diagram instead. */
+    window.addEventListener("load", function () { setTimeout(follow, 0); });
   }
 
   /* ---- Embed snippets ---- */
@@ -185,7 +411,8 @@
   function initEmbeds() {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
-        var src = new URL(button.getAttribute("data-src"), location.href).href;
+        var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+        var src = new URL(button.getAttribute(dark ? "data-src-dark" : "data-src-light"), location.href).href;
         var alt = button.getAttribute("data-alt");
         var text = button.getAttribute("data-copy") === "markdown"
           ? "![" + alt.replace(/[\[\]]/g, "") + "](" + src + ")"
@@ -258,9 +485,7 @@
   var page = document.body.getAttribute("data-page");
   if (page === "index") initIndex();
   if (page === "architecture") {
-    document.querySelectorAll(".diagram").forEach(function (figure) {
-      initViewer(figure.querySelector(".viewer"), figure.querySelector(".viewer-tools"));
-    });
+    initArchitecture();
     initEmbeds();
   }
   if (page === "compare") initCompare();
