@@ -164,7 +164,7 @@ def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
     for image in root.iter(f"{_SVG}image"):
         href = image.get(_HREF) or image.get("href") or ""
         if href.startswith("data:image/png;base64,"):
-            image.attrib.pop(_HREF, None)
+            del image.attrib[_HREF]
             image.set("href", icon_href(base64.b64decode(href.split(",", 1)[1])))
     for element in root.iter():
         ident = element.get("id")
@@ -172,10 +172,10 @@ def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
             element.set("id", prefix + ident)
             if element.tag == f"{_SVG}g":
                 element.set("data-id", ident)
-        href = element.get(_HREF)
-        if href is not None and href.startswith("#"):
-            element.attrib.pop(_HREF)
-            element.set("href", "#" + prefix + href[1:])
+        ref = element.get(_HREF)
+        if ref is not None and ref.startswith("#"):
+            del element.attrib[_HREF]
+            element.set("href", "#" + prefix + ref[1:])
     for group in root.iter(f"{_SVG}g"):
         title = group.find(f"{_SVG}title")
         if group.get("class") == "node" and not (group.get("data-id") or "").startswith("badge--"):
@@ -184,7 +184,8 @@ def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
             if title is not None and title.text:
                 group.set("aria-label", title.text)
     root.set("width", "100%")
-    root.attrib.pop("height", None)
+    if "height" in root.attrib:
+        del root.attrib["height"]
     root.set("class", "drawing")
     root.set("focusable", "false")
     return etree.tostring(root, encoding="unicode", with_tail=False)

@@ -54,7 +54,6 @@ def current() -> dict[str, str]:
             files[f"shop-2020-overview-{theme}.dot"] = _portable(build_dot(shop, shop.arch.views[0], PALETTES[theme]),
                                                                 root)
         from archcat.gallery import build_site
-
         from archcat.jobs import plan, run_jobs
 
         out = root / "site"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from lxml import etree
@@ -16,17 +17,24 @@ def _points(d: str) -> list[tuple[float, float]]:
 
 
 def curve(d: str) -> list[tuple[float, float]]:
-    """Points along a Graphviz edge path ("M x,y C x,y x,y x,y ..."), 20 per Bezier segment."""
+    """Points along a Graphviz edge path ("M x,y C x,y x,y x,y ..."), 200 per Bezier segment."""
     controls = _points(d)
     sampled = controls[:1]
     for i in range(0, len(controls) - 3, 3):
         p0, p1, p2, p3 = controls[i:i + 4]
-        for k in range(1, 21):
-            t = k / 20
+        for k in range(1, 201):
+            t = k / 200
             a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
             sampled.append((a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
                             a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1]))
     return sampled
+
+
+def _to_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance from point p to the segment from a to b."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / ((dx * dx + dy * dy) or 1.0)))
+    return ((p[0] - a[0] - t * dx) ** 2 + (p[1] - a[1] - t * dy) ** 2) ** 0.5
 
 
 def badge_distances(svg: bytes) -> dict[str, float]:
@@ -44,5 +52,5 @@ def badge_distances(svg: bytes) -> dict[str, float]:
         centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
         edge = edges[ident.removeprefix("badge--")]
         line = curve(edge.find(f"{SVG}path").get("d"))
-        found[ident] = min(((x - centre[0]) ** 2 + (y - centre[1]) ** 2) ** 0.5 for x, y in line)
+        found[ident] = min(_to_segment(centre, a, b) for a, b in itertools.pairwise(line))
     return found
