@@ -298,24 +298,33 @@ ICON_PIXELS = 128
 
 @cache
 def icon_for_svg(icon: str, mtime_ns: int, size: int) -> tuple[bytes, tuple[int, int]]:
-    """An icon file as embedded in SVGs: the PNG, scaled down to ICON_PIXELS a side when larger.
-    Keyed by the file's time and size, so an edited icon is read again."""
-    data = Path(icon).read_bytes()
-    width, height = png_size(data)
-    if max(width, height) <= ICON_PIXELS:
-        return data, (width, height)
+    """An icon file as embedded in SVGs: scaled down to ICON_PIXELS a side when larger, and stored with a
+    palette of 256 colours (alpha kept) when that is smaller, as it is for the flat artwork of icons:
+    a third of the bytes, with no visible change. Keyed by the file's time and size, so an edited icon
+    is read again."""
     import io
 
     from PIL import Image
 
+    data = Path(icon).read_bytes()
+    width, height = png_size(data)
     with Image.open(io.BytesIO(data)) as image:
         image.load()
+        picture = image.convert("RGBA")
+    if max(width, height) > ICON_PIXELS:
         scale = ICON_PIXELS / max(width, height)
-        small = image.convert("RGBA").resize((max(1, round(width * scale)), max(1, round(height * scale))),
-                                             Image.Resampling.LANCZOS)
+        picture = picture.resize((max(1, round(width * scale)), max(1, round(height * scale))),
+                                 Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue(), small.size
+    picture.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", optimize=True)
+    smaller = buffer.getvalue()
+    if len(smaller) < len(data) or picture.size != (width, height):
+        if len(smaller) >= len(data):  # only scaled: keep every colour
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG", optimize=True)
+            smaller = buffer.getvalue()
+        return smaller, picture.size
+    return data, (width, height)
 
 
 def embed_icons(svg: bytes, about: Description | None = None) -> bytes:
