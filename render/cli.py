@@ -309,7 +309,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     project = _project(args)
     spec = _one_spec(project, args.id)
     out = _render_folder(project, args)
-    _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png",)), out, workers=args.jobs)
+    _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png", "svg")), out, workers=args.jobs)
     if failures:
         raise BuildFailed(failures)
     path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)

@@ -53,6 +53,7 @@ from archcat.files import write_atomic
 from archcat.graph import PALETTES as DIAGRAM_PALETTES
 from archcat.model import Architecture, Metric, Source, Spec, View
 from archcat.paths import deck_path, diagram_path
+from archcat.svg import Geometry, geometry
 
 SLIDE_WIDTH = 13.333  # inches: 16:9
 SLIDE_HEIGHT = 7.5
@@ -110,7 +111,11 @@ def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> 
     if not _title_slide(deck, arch):
         _metrics_slide(deck, arch)
     for number, view in enumerate(arch.views, start=1):
-        _view_slide(deck, arch, view, pictures[view.id], number)
+        y = _view_slide(deck, arch, view, pictures[view.id], number)
+        if view.flow:
+            drawing = diagram_path(images, spec.id, view.id, theme, "svg")
+            _step_slides(deck, view, pictures[view.id], geometry(drawing.read_bytes()) if drawing.is_file() else None,
+                         y)
     _lesson_slides(deck, arch)
     _source_slides(deck, arch.sources)
     stream = io.BytesIO()
@@ -467,34 +472,86 @@ def _metric_grid(metrics: Sequence[Metric], value_pt: float, label_pt: float, co
     return columns, rows, cells
 
 
-def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, number: int) -> None:
+def _picture(deck: _Deck, slide: Slide, y: float, picture: Path, caption: Para, *, name: str,
+             room: float = 0.0) -> Box:
+    """The caption at the foot of the slide and the picture as large as the room above it allows, its aspect
+    ratio kept, centred; returns where the picture went (left, top, width, height in inches). `room` keeps at
+    least that much height for the caption, so that slides with captions of other lengths place the picture
+    at the same spot."""
+    caption_height = _height([caption], CONTENT_WIDTH)
+    caption_top = SLIDE_HEIGHT - 0.4 - caption_height
+    deck.text(slide, (MARGIN, caption_top, CONTENT_WIDTH, caption_height), [caption], name="Caption")
+    side = 0.4
+    area_left, area_top = side, y + 0.15
+    area_width = SLIDE_WIDTH - 2 * side
+    area_height = SLIDE_HEIGHT - 0.4 - max(caption_height, room) - 0.15 - area_top
+    with Image.open(picture) as image:
+        pixels_wide, pixels_high = image.size
+    scale = min(area_width / pixels_wide, area_height / pixels_high)
+    width, height = pixels_wide * scale, pixels_high * scale
+    left, top = area_left + (area_width - width) / 2, area_top + (area_height - height) / 2
+    shape = slide.shapes.add_picture(str(picture), Inches(left), Inches(top), Inches(width), Inches(height))
+    shape.name = name[:250]
+    return left, top, width, height
+
+
+# The room a step's caption (two lines at BODY_PT) takes: a view with a flow and its step slides keep it all,
+# so the picture stays put while the steps go by.
+STEP_CAPTION_ROOM = 2 * BODY_PT * 1.25 / 72 + 0.1
+
+
+def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, number: int) -> float:
+    """The view's slide; returns where its title ends, for the step slides that follow."""
     colors = deck.palette
     slide, y = deck.slide(_clean(view.title))
     caption_text = view.summary or f"{arch.name}, {_when(arch)}: {arch.title}"
     caption = Para((Run(_shorten(caption_text, MIN_BODY_PT, CONTENT_WIDTH, 2), colors.muted),), MIN_BODY_PT,
                    align=PP_ALIGN.CENTER)
-    caption_height = _height([caption], CONTENT_WIDTH)
-    caption_top = SLIDE_HEIGHT - 0.4 - caption_height
-    deck.text(slide, (MARGIN, caption_top, CONTENT_WIDTH, caption_height), [caption], name="Caption")
-    # The picture: as large as the room between title and caption allows, its aspect ratio kept, centred.
-    side = 0.4
-    area_left, area_top = side, y + 0.15
-    area_width, area_height = SLIDE_WIDTH - 2 * side, caption_top - 0.15 - area_top
-    with Image.open(picture) as image:
-        pixels_wide, pixels_high = image.size
-    scale = min(area_width / pixels_wide, area_height / pixels_high)
-    width, height = pixels_wide * scale, pixels_high * scale
-    shape = slide.shapes.add_picture(str(picture), Inches(area_left + (area_width - width) / 2),
-                                     Inches(area_top + (area_height - height) / 2), Inches(width), Inches(height))
-    shape.name = f"Diagram: {_clean(view.title)}"[:250]
+    _picture(deck, slide, y, picture, caption, name=f"Diagram: {_clean(view.title)}",
+             room=STEP_CAPTION_ROOM if view.flow else 0.0)
     # Speaker notes: where we are, the view's summary, then the numbered request flow.
     lines = [f"{_clean(arch.name)}, view {number} of {len(arch.views)}: {_clean(view.title)}"]
     if view.summary:
         lines.append(_clean(view.summary))
     if view.flow:
-        lines.append("Request flow (the numbers on the arrows):")
+        lines.append("Request flow (the numbers on the arrows; the next slides step through it):")
         lines += [f"{step}. {_clean(item.text)}" for step, item in enumerate(view.flow, start=1)]
     _notes(slide, lines)
+    return y
+
+
+def _step_slides(deck: _Deck, view: View, picture: Path, drawn: Geometry | None, y: float) -> None:
+    """The request flow as a build: one slide per step, the same picture with that step's edge traced over
+    it in the step colour, the step's text as the caption and as the speaker notes."""
+    from archcat.graph import element_ids
+
+    colors = deck.palette
+    svg_ids = element_ids(view)
+    edge_index = {e.id: i for i, e in enumerate(view.edges) if e.id}
+    count = len(view.flow)
+    for number, step in enumerate(view.flow, start=1):
+        slide, _ = deck.slide(_clean(view.title))  # the view's own title: the picture stays where it was
+        text = f"{number}. {_clean(step.text)}"
+        caption = Para((Run(_shorten(text, BODY_PT, CONTENT_WIDTH, 2), colors.text),), BODY_PT, align=PP_ALIGN.CENTER)
+        left, top, width, height = _picture(deck, slide, y, picture, caption, room=STEP_CAPTION_ROOM,
+                                            name=f"Diagram: {_clean(view.title)} (step {number}/{count})")
+        curve = None
+        if drawn is not None and step.edge in edge_index:
+            curve = drawn.edges.get(svg_ids[f"edge:{edge_index[step.edge]}"])
+        if curve and len(curve) >= 2:
+            def at(point: tuple[float, float]) -> tuple[int, int]:
+                return (Inches(left + point[0] / drawn.width * width),  # noqa: B023 (used at once)
+                        Inches(top + point[1] / drawn.height * height))  # noqa: B023
+
+            start = at(curve[0])
+            builder = slide.shapes.build_freeform(start[0], start[1])
+            builder.add_line_segments([at(p) for p in curve[1:]], close=False)
+            trace = builder.convert_to_shape()
+            trace.fill.background()
+            trace.line.color.rgb = _rgb(colors.accent)
+            trace.line.width = Pt(5)
+            trace.name = f"Step {number} highlight"
+        _notes(slide, [f"Step {number} of {count}: {_clean(step.text)}"])
 
 
 def _paginate(heights: Sequence[float], room: float) -> list[list[int]]:

@@ -187,15 +187,9 @@ def spline_points(pos: str) -> list[tuple[float, float]]:
             continue
         x, y = part.split(",")[:2]
         controls.append((float(x), float(y)))
-    points: list[tuple[float, float]] = controls[:1]
-    for i in range(0, len(controls) - 3, 3):
-        p0, p1, p2, p3 = controls[i:i + 4]
-        for k in range(1, 13):
-            t = k / 12
-            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
-            points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                           a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
-    return points
+    from archcat.svg import bezier_points
+
+    return bezier_points(controls)
 
 
 def curve_point(points: list[tuple[float, float]], fraction: float) -> tuple[float, float]:

@@ -189,3 +189,48 @@ def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
     root.set("class", "drawing")
     root.set("focusable", "false")
     return etree.tostring(root, encoding="unicode", with_tail=False)
+
+
+def bezier_points(controls: list[tuple[float, float]], per_segment: int = 12) -> list[tuple[float, float]]:
+    """Points along a chain of cubic Bezier segments (p0, c1, c2, p1, c1, c2, p2, ...)."""
+    points = controls[:1]
+    for i in range(0, len(controls) - 3, 3):
+        p0, p1, p2, p3 = controls[i:i + 4]
+        for k in range(1, per_segment + 1):
+            t = k / per_segment
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+            points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                           a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return points
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a drawn view's edges run: its size in points, and each edge's curve (by element id) in the same
+    units, measured from the top-left corner."""
+
+    width: float
+    height: float
+    edges: dict[str, list[tuple[float, float]]]
+
+
+def geometry(svg: bytes) -> Geometry:
+    import re
+
+    root = parse(svg)
+    _, _, width, height = view_box(svg)
+    dx = dy = 0.0
+    graph = next((g for g in root.iter(f"{_SVG}g") if g.get("class") == "graph"), None)
+    if graph is not None:
+        found = re.search(r"translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)", graph.get("transform") or "")
+        if found:
+            dx, dy = float(found.group(1)), float(found.group(2))
+    edges: dict[str, list[tuple[float, float]]] = {}
+    for group in root.iter(f"{_SVG}g"):
+        path = group.find(f"{_SVG}path")
+        if group.get("class") != "edge" or path is None or not group.get("id"):
+            continue
+        numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path.get("d") or "")]
+        controls = [(x + dx, y + dy) for x, y in zip(numbers[::2], numbers[1::2], strict=False)]
+        edges[group.get("id", "")] = bezier_points(controls)
+    return Geometry(width, height, edges)

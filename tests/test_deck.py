@@ -47,7 +47,7 @@ def specs() -> dict[str, Spec]:
 @pytest.fixture(scope="module")
 def images(specs: dict[str, Spec], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("images")
-    _, failures = run_jobs(plan(list(specs.values()), themes=THEMES, formats=("png",)), out)
+    _, failures = run_jobs(plan(list(specs.values()), themes=THEMES, formats=("png", "svg")), out)
     assert failures == []
     return out
 
@@ -83,9 +83,14 @@ def sections(prs, spec: Spec) -> dict[str, list]:
     # Key numbers that do not fit beside the summary get the slide after the title.
     numbers = slides[1:2] if len(slides) > 1 and title_of(slides[1]) == "Key numbers" else []
     first_view = 1 + len(numbers)
+    drawn = [s for s in slides if any(shape.name.startswith("Diagram: ") for shape in s.shapes)]
+    steps = [s for s in drawn if any(re.search(r" \(step \d+/\d+\)$", shape.name) for shape in s.shapes)]
+    diagrams = [s for s in drawn if s not in steps]
+    assert slides[first_view:first_view + len(drawn)] == drawn  # each view, then the steps of its flow
+    assert len(diagrams) == views
     lessons = [s for s in slides if any(shape.name == "Lesson number" for shape in s.shapes)]
     sources = [s for s in slides if re.fullmatch(r"Sources( \(\d+/\d+\))?", title_of(s))]
-    return {"title": slides[:1], "numbers": numbers, "views": slides[first_view:first_view + views],
+    return {"title": slides[:1], "numbers": numbers, "views": diagrams, "steps": steps, "drawn": drawn,
             "lessons": lessons, "sources": sources, "all": slides}
 
 
@@ -100,13 +105,43 @@ def test_slides_come_in_order(decks, specs, spec_id: str, theme: str):
     assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H)
     parts = sections(prs, spec)
     lesson_slides, source_slides = len(parts["lessons"]), len(parts["sources"])
-    head = 1 + len(parts["numbers"]) + len(spec.arch.views)
+    head = 1 + len(parts["numbers"]) + len(parts["drawn"])
     assert len(parts["all"]) == head + lesson_slides + source_slides
     assert [title_of(s) for s in parts["views"]] == [v.title for v in spec.arch.views]
     assert parts["all"][head:] == parts["lessons"] + parts["sources"]
     assert source_slides >= 1  # one, or two for many long ones (how many depends on the installed font's widths)
     assert lesson_slides == len(spec.arch.lessons)  # one lesson a slide
     assert [title_of(s) for s in parts["lessons"]] == [clean(lesson.title) for lesson in spec.arch.lessons]
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_the_request_flow_is_a_build_one_slide_per_step(decks, specs, spec_id: str, theme: str):
+    from archcat.deck import PALETTES as DECK_PALETTES
+
+    spec = specs[spec_id]
+    parts = sections(Presentation(str(decks[spec_id, theme])), spec)
+    drawn = iter(parts["drawn"])
+    for view in spec.arch.views:
+        view_slide = next(drawn)
+        assert title_of(view_slide) == clean(view.title)
+        picture = next(s for s in view_slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+        for number, step in enumerate(view.flow, start=1):
+            slide = next(drawn)
+            assert title_of(slide) == clean(view.title)
+            assert any(shape.name.endswith(f"(step {number}/{len(view.flow)})") for shape in slide.shapes)
+            assert slide.notes_slide.notes_text_frame.text == f"Step {number} of {len(view.flow)}: {clean(step.text)}"
+            assert f"{number}. {clean(step.text)}"[:40] in "\n".join(texts(slide))
+            same = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+            assert same.image.sha1 == picture.image.sha1 and (same.left, same.top) == (picture.left, picture.top)
+            traces = [s for s in slide.shapes if s.name == f"Step {number} highlight"]
+            assert len(traces) == (1 if step.edge else 0)
+            if traces:
+                trace = traces[0]
+                assert str(trace.line.color.rgb) == DECK_PALETTES[theme].accent.lstrip("#").upper()
+                # The traced edge lies on the picture.
+                assert picture.left - 2 <= trace.left and trace.left + trace.width <= picture.left + picture.width + 2
+                assert picture.top - 2 <= trace.top and trace.top + trace.height <= picture.top + picture.height + 2
+    assert next(drawn, None) is None
 
 
 @pytest.mark.parametrize(("spec_id", "theme"), CASES)
