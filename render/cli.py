@@ -188,11 +188,20 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = _render_folder(project, args)
     formats = tuple(args.format or ["png", "svg", "pdf"])
     themes = tuple(args.theme or ["light"])
+    if args.step is not None and args.preset != "slide":
+        raise BuildFailed([Diagnostic(args.id, 1, 1, "--step highlights a step on a slide export",
+                                      "add --preset slide")])
     if args.preset == "slide":
         if "dot" in formats:
             raise BuildFailed([Diagnostic(args.id, 1, 1, "--preset slide writes png, svg and pdf, not dot")])
-        written, failures = run_jobs(plan([spec], themes=themes, formats=formats, views=views, preset="slide"), out,
-                                     workers=args.jobs)
+        if args.step is not None:
+            for view in spec.arch.views:
+                if (views is None or view.id in views) and not 1 <= args.step <= len(view.flow):
+                    raise BuildFailed([Diagnostic(str(spec.path), 1, 1,
+                                                  f"view '{view.id}' has {len(view.flow)} flow step(s), no step "
+                                                  f"{args.step}", "choose a view with --view")])
+        written, failures = run_jobs(plan([spec], themes=themes, formats=formats, views=views, preset="slide",
+                                          step=args.step), out, workers=args.jobs)
         if failures:
             raise BuildFailed(failures)
         for path in written:
@@ -394,6 +403,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="slide: a 16:9 image for a 1920x1080 slide, diagram fitted with margins and larger fonts; "
                         "PNG at 2x (3840x2160), self-contained SVG, vector PDF")
     p.add_argument("--view", action="append", metavar="VIEW", help="only this view; repeat for several")
+    p.add_argument("--step", type=_positive, metavar="N",
+                   help="with --preset slide: step N of the view's request flow highlighted, written as "
+                        "VIEW-step-N-THEME.FORMAT")
     _output_options(p)
     p.set_defaults(func=cmd_render)
 

@@ -27,14 +27,16 @@ class Job:
     formats: tuple[str, ...]
     thumbnail: bool = False  # also write the index card thumbnail (overview views only)
     preset: str | None = None  # "slide": the 16:9 presentation export
+    step: int | None = None  # slides only: this step of the view's flow highlighted
 
     def describe(self) -> str:
         return f"{self.spec.id}/{self.view_id} ({self.theme})"
 
 
 def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEMES, formats: tuple[str, ...] = FORMATS,
-         views: set[str] | None = None, thumbnails: bool = False, preset: str | None = None) -> list[Job]:
-    return [Job(spec, view.id, theme, formats, thumbnails and preset is None, preset)
+         views: set[str] | None = None, thumbnails: bool = False, preset: str | None = None,
+         step: int | None = None) -> list[Job]:
+    return [Job(spec, view.id, theme, formats, thumbnails and preset is None, preset, step)
             for spec in specs for view in spec.arch.views if views is None or view.id in views
             for theme in themes]
 
@@ -53,13 +55,14 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
         from archcat.slides import SLIDE, render_slide
 
         source = build_dot(job.spec, view, PALETTES[job.theme], font_scale=SLIDE.font_scale)
-        targets = [Target(fmt, slide_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
+        name = view.id if job.step is None else f"{view.id}-step-{job.step}"
+        targets = [Target(fmt, slide_path(out, job.spec.id, name, job.theme, fmt)) for fmt in job.formats]
         key = cache.key("slide", repr(SLIDE), ",".join(job.formats), source, repr(description(job.spec, view)),
-                        *icon_bytes(job.spec))
+                        str(job.step), *icon_bytes(job.spec))
         named = {t.format: t.path for t in targets}
         _real_folders(targets, out)
         if not cache.fetch(key, named):
-            render_slide(job.spec, view.id, job.theme, targets)
+            render_slide(job.spec, view.id, job.theme, targets, step=job.step)
             cache.store(key, named)
         return [t.path for t in targets]
     source = build_dot(job.spec, view, PALETTES[job.theme])

@@ -68,14 +68,35 @@ def _best_fitting_diagram(spec: Spec, view: View, theme: str, preset: Preset, tm
     return other if fit_scale(other, preset) >= TURN_GAIN * fit_scale(as_written, preset) else as_written
 
 
-def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], preset: Preset = SLIDE) -> None:
-    """Write one view as a slide in the requested formats (png, svg, pdf)."""
+def _highlight_step(spec: Spec, view: View, drawn: bytes, step: int, color: str) -> bytes:
+    from archcat.graph import element_ids
+    from archcat.svg import highlight
+
+    if not 1 <= step <= len(view.flow):
+        raise ValueError(f"view '{view.id}' of {spec.id} has {len(view.flow)} flow step(s), not a step {step}")
+    edge_id = view.flow[step - 1].edge
+    index = next((i for i, e in enumerate(view.edges) if edge_id and e.id == edge_id), None)
+    if index is None:
+        return drawn  # a step on no edge: the view as it is
+    ids = element_ids(view)
+    edge = view.edges[index]
+    ends = {ids[key] for end in (edge.from_, edge.to) for key in (f"node:{end}", f"group:{end}") if key in ids}
+    return highlight(drawn, ids[f"edge:{index}"], ends, color)
+
+
+def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], preset: Preset = SLIDE, *,
+                 step: int | None = None) -> None:
+    """Write one view as a slide in the requested formats (png, svg, pdf); with `step`, that step of the
+    view's request flow highlighted (its edge in the step colour, its two ends kept, the rest faded)."""
     import cairosvg
 
     view = next(v for v in spec.arch.views if v.id == view_id)
     background = None if theme == "transparent" else PALETTES[theme].background
     with tempfile.TemporaryDirectory(prefix="archcat-slide-") as tmp:
-        slide = compose(_best_fitting_diagram(spec, view, theme, preset, Path(tmp)), background, preset)
+        drawn = _best_fitting_diagram(spec, view, theme, preset, Path(tmp))
+        if step is not None:
+            drawn = _highlight_step(spec, view, drawn, step, PALETTES[theme].step)
+        slide = compose(drawn, background, preset)
         # The PNG is drawn from the PDF, as for every view (see draw.render).
         pdf = cairosvg.svg2pdf(bytestring=slide) if any(t.format in ("png", "pdf") for t in targets) else b""
         for target in targets:

@@ -234,3 +234,24 @@ def geometry(svg: bytes) -> Geometry:
         controls = [(x + dx, y + dy) for x, y in zip(numbers[::2], numbers[1::2], strict=False)]
         edges[group.get("id", "")] = bezier_points(controls)
     return Geometry(width, height, edges)
+
+
+def highlight(svg: bytes, edge: str, ends: set[str], color: str) -> bytes:
+    """One step of a flow on a drawn view: the edge with id `edge` (and its badge) in `color` and thicker,
+    the elements with ids in `ends` as they are, everything else faded."""
+    root = parse(svg)
+    keep = {edge, f"badge--{edge}", *ends}
+    for group in root.iter(f"{_SVG}g"):
+        if group.get("class") not in ("node", "edge", "cluster"):
+            continue
+        ident = group.get("id")
+        if ident == edge:
+            for shape in group:
+                if shape.tag in (f"{_SVG}path", f"{_SVG}polygon"):
+                    shape.set("stroke", color)
+                    shape.set("stroke-width", "4")
+                    if shape.tag == f"{_SVG}polygon":
+                        shape.set("fill", color)
+        elif ident not in keep:
+            group.set("opacity", "0.25")
+    return serialize(root)

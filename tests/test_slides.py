@@ -141,3 +141,37 @@ def test_a_view_that_fits_keeps_its_direction(slides: Path, tmp_path: Path):
     expected = re.search(r'viewBox="[^"]+"', as_written.read_text(encoding="utf-8")).group(0)
     width, height = _inner_viewbox(path(slides, "light", "svg").read_text(encoding="utf-8"))
     assert expected.endswith(f' {width:.2f} {height:.2f}"')
+
+
+def test_a_slide_can_highlight_one_step_of_the_flow(tmp_path: Path):
+    from lxml import etree
+
+    from archcat.cli import main
+
+    view = TWITTER.arch.views[0]
+    step = view.flow[2]
+    edge = next(e for e in view.edges if e.id == step.edge)
+    assert main(["--root", str(REPO), "render", "twitter-2013", "--preset", "slide", "--view", view.id,
+                 "--step", "3", "--format", "svg", "--format", "png", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "slides" / "twitter-2013"
+    assert (folder / f"{view.id}-step-3-light.png").is_file()
+    root = etree.fromstring((folder / f"{view.id}-step-3-light.svg").read_bytes())
+    groups = {g.get("id"): g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id")}
+    colour = PALETTES["light"].step
+    assert groups[edge.id].find("{http://www.w3.org/2000/svg}path").get("stroke") == colour
+    for kept in (edge.id, f"badge--{edge.id}", f"node-{edge.from_}", f"node-{edge.to}"):
+        assert groups[kept].get("opacity") is None, kept
+    faded = {i for i, g in groups.items() if g.get("opacity") == "0.25"}
+    drawn = {i for i, g in groups.items() if g.get("class") in ("node", "edge", "cluster")}
+    assert faded == drawn - {edge.id, f"badge--{edge.id}", f"node-{edge.from_}", f"node-{edge.to}"}
+
+
+def test_a_step_needs_a_slide_and_must_exist(tmp_path: Path, capsys):
+    from archcat.cli import main
+
+    assert main(["--root", str(REPO), "render", "twitter-2013", "--step", "2", "--out", str(tmp_path)]) == 1
+    assert "add --preset slide" in capsys.readouterr().err
+    assert main(["--root", str(REPO), "render", "twitter-2013", "--preset", "slide", "--view", "overview",
+                 "--step", "99", "--out", str(tmp_path)]) == 1
+    assert "has 8 flow step(s), no step 99" in capsys.readouterr().err
+    assert not (tmp_path / "slides").exists()
