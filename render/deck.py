@@ -538,14 +538,11 @@ def _step_slides(deck: _Deck, view: View, picture: Path, drawn: Geometry | None,
         curve = None
         if drawn is not None and step.edge in edge_index:
             curve = drawn.edges.get(svg_ids[f"edge:{edge_index[step.edge]}"])
-        if curve and len(curve) >= 2:
-            def at(point: tuple[float, float]) -> tuple[int, int]:
-                return (Inches(left + point[0] / drawn.width * width),  # noqa: B023 (used at once)
-                        Inches(top + point[1] / drawn.height * height))  # noqa: B023
-
-            start = at(curve[0])
-            builder = slide.shapes.build_freeform(start[0], start[1])
-            builder.add_line_segments([at(p) for p in curve[1:]], close=False)
+        if drawn is not None and curve and len(curve) >= 2:
+            sx, sy = width / drawn.width, height / drawn.height  # inches per point of the drawing
+            points = [(Inches(left + x * sx), Inches(top + y * sy)) for x, y in curve]
+            builder = slide.shapes.build_freeform(points[0][0], points[0][1])
+            builder.add_line_segments(points[1:], close=False)
             trace = builder.convert_to_shape()
             trace.fill.background()
             trace.line.color.rgb = _rgb(colors.accent)
