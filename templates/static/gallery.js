@@ -258,7 +258,10 @@
       impact.cut.forEach(function (c) { mark(c, "cut"); });
       impact.steps.forEach(function (n) {
         var step = data.steps[n - 1];
-        if (step.edge) elements(step.edge).forEach(function (el) { el.classList.add("through", "on"); });
+        if (step.edge) {
+          elements(step.edge).forEach(function (el) { el.classList.add("through", "on"); });
+          elements("badge--" + step.edge).forEach(function (el) { el.classList.add("on"); });
+        }
         if (items[n - 1]) items[n - 1].classList.add("through");
       });
       showInfo(id, true);
