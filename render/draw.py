@@ -8,7 +8,6 @@ and reused, so the file displays anywhere it is copied.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import shutil
@@ -115,6 +114,8 @@ def with_badges(dot_source: str, tmp: Path, deadline: float, timeout: float) -> 
     """
     if STEPS_ATTR not in dot_source:
         return [], dot_source
+    import json
+
     laid, layout = tmp / "laid.dot", tmp / "laid.json"
     _run_graphviz([dot_binary(), "-Tdot", f"-o{laid}", "-Tjson0", f"-o{layout}"], dot_source, deadline, timeout)
     return ["-Kneato", "-n2"], add_badges(laid.read_text(encoding="utf-8"),
