@@ -295,7 +295,7 @@ def pdf_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
 
 
 def test_decks_open_in_libreoffice(decks, tmp_path: Path):
-    """Headless LibreOffice converts every deck to PDF: one page per slide, no text outside its box."""
+    """Headless LibreOffice converts the decks to PDF: one page per slide, no text outside its box."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.fail(f"LibreOffice (soffice) is not installed; {MAKE_TEST}")
@@ -303,11 +303,13 @@ def test_decks_open_in_libreoffice(decks, tmp_path: Path):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} (poppler-utils) is not installed; {MAKE_TEST}")
     out = tmp_path / "pdf"
+    # One deck of each spec, one in each theme: LibreOffice takes seconds a deck.
+    chosen = [decks[SPEC_IDS[0], THEMES[0]], decks[SPEC_IDS[1], THEMES[1]]]
     result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(out), *map(str, decks.values())],
+                             "--convert-to", "pdf", "--outdir", str(out), *map(str, chosen)],
                             check=False, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
-    for deck in decks.values():
+    for deck in chosen:
         pdf = out / f"{deck.stem}.pdf"
         assert pdf.is_file(), f"LibreOffice wrote no PDF for {deck.name}: {result.stdout} {result.stderr}"
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
