@@ -106,7 +106,7 @@ def test_interruptions_at_many_moments(catalog_project: Project):
     duration = time.monotonic() - start
     survived = 0
     outcomes: list[tuple[float, int, bool]] = []
-    for n, fraction in enumerate((0.05, 0.25, 0.45, 0.65, 0.85), start=2):
+    for n, fraction in enumerate((0.05, 0.4, 0.75), start=2):
         delay = fraction * duration
         before = tree(project.output)
         edit_everything(project, n)
@@ -124,7 +124,7 @@ def test_interruptions_at_many_moments(catalog_project: Project):
         outcomes.append((round(delay, 2), process.returncode, after == before))
         assert build(project, workers=2).cache.corrupt == 0
         assert tree(project.output) == tree(fresh)
-    assert survived >= 3, (duration, outcomes)
+    assert survived >= 2, (duration, outcomes)
 
 
 def test_graphviz_time_limit_names_the_spec_and_view(project: Project, monkeypatch):
