@@ -42,3 +42,19 @@ def test_reference_documents_every_field_of_the_model():
         for name, field in model.model_fields.items():
             shown = field.alias or name
             assert f"`{shown}`" in text, f"{model.__name__}.{shown} is not documented"
+
+
+def test_the_pages_workflow_builds_with_the_readme_command_and_uploads_the_gallery():
+    import yaml
+
+    from tests.conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    build = workflow["jobs"]["build"]["steps"]
+    assert any(step.get("run") == "make gallery" for step in build)
+    upload = next(step for step in build if str(step.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "output"
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert "make gallery" in (REPO / "README.md").read_text(encoding="utf-8")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages")

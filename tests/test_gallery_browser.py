@@ -816,6 +816,27 @@ def test_compare_two_architectures(site, contexts, page):
         fresh.close()
 
 
+def test_compare_never_compares_an_architecture_with_itself(site, page):
+    page.goto(url(site, "compare.html", {"a": "twitter-2013", "b": "twitter-2013"}))
+    assert page.input_value("#cmp-a") == "twitter-2013"
+    assert page.input_value("#cmp-b") not in ("", "twitter-2013")
+    assert page.locator("#cmp-b option[value='twitter-2013']").is_disabled()
+    other = page.input_value("#cmp-b")
+    assert page.locator(f"#cmp-a option[value='{other}']").is_disabled()
+    assert query_of(page) == {"a": ["twitter-2013"], "b": [other]}
+
+
+def test_technology_letters_are_finger_sized(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, "technologies.html"))
+        sizes = tab.eval_on_selector_all(".letters a", "as => as.map(a => [a.offsetWidth, a.offsetHeight])")
+        assert len(sizes) > 10 and min(min(w, h) for w, h in sizes) >= 44
+        assert scroll_width(tab) <= PHONE["width"] + 1
+    finally:
+        tab.close()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 8. No console errors
 # ---------------------------------------------------------------------------------------------------------------

@@ -439,6 +439,20 @@
     });
     var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
 
+    /* An architecture is never compared with itself: each side offers every architecture but the other's. */
+    function exclusive(changed) {
+      var other = changed === "a" ? "b" : "a";
+      if (form.elements.a.value === form.elements.b.value) {
+        var options = Array.prototype.slice.call(form.elements[other].options);
+        var next = options.filter(function (o) { return o.value !== form.elements[changed].value; })[0];
+        if (next) form.elements[other].value = next.value;
+      }
+      ["a", "b"].forEach(function (side) {
+        var taken = form.elements[side === "a" ? "b" : "a"].value;
+        Array.prototype.forEach.call(form.elements[side].options, function (o) { o.disabled = o.value === taken; });
+      });
+    }
+
     function fillChips(list, values, other, label) {
       list.textContent = "";
       values.forEach(function (value) {
@@ -480,8 +494,9 @@
       next.set("a", a.id); next.set("b", b.id);
       setQuery(next);
     }
-    form.addEventListener("change", render);
+    form.addEventListener("change", function (e) { exclusive(e.target.name === "b" ? "b" : "a"); render(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    exclusive("a");
     render();
   }
 
