@@ -523,22 +523,18 @@ def _view_slide(deck: _Deck, arch: Architecture, view: View, picture: Path, numb
 def _step_slides(deck: _Deck, view: View, picture: Path, drawn: Geometry | None, y: float) -> None:
     """The request flow as a build: one slide per step, the same picture with that step's edge traced over
     it in the step colour, the step's text as the caption and as the speaker notes."""
-    from archcat.graph import element_ids
+    from archcat.describe import step_elements
 
     colors = deck.palette
-    svg_ids = element_ids(view)
-    edge_index = {e.id: i for i, e in enumerate(view.edges) if e.id}
     count = len(view.flow)
-    for number, step in enumerate(view.flow, start=1):
+    for number, (step, shown) in enumerate(zip(view.flow, step_elements(view), strict=True), start=1):
         slide, _ = deck.slide(_clean(view.title))  # the view's own title: the picture stays where it was
         text = f"{number}. {_clean(step.text)}"
         caption = Para((Run(_shorten(text, BODY_PT, CONTENT_WIDTH, 2), colors.text),), BODY_PT, align=PP_ALIGN.CENTER)
         left, top, width, height = _picture(deck, slide, y, picture, caption, room=STEP_CAPTION_ROOM,
                                             name=f"Diagram: {_clean(view.title)} (step {number}/{count})")
-        curve = None
-        if drawn is not None and step.edge in edge_index:
-            curve = drawn.edges.get(svg_ids[f"edge:{edge_index[step.edge]}"])
-        if drawn is not None and curve and len(curve) >= 2:
+        curve = drawn.edges.get(shown.edge or "", []) if drawn is not None else []
+        if drawn is not None and len(curve) >= 2:
             sx, sy = width / drawn.width, height / drawn.height  # inches per point of the drawing
             points = [(Inches(left + x * sx), Inches(top + y * sy)) for x, y in curve]
             builder = slide.shapes.build_freeform(points[0][0], points[0][1])

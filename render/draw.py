@@ -183,7 +183,7 @@ def add_badges(laid_dot: str, layout: dict) -> str:
 def spline_points(pos: str) -> list[tuple[float, float]]:
     """The points of a curve along a Graphviz spline ("e,x,y s,x,y x,y x,y ..." in points), sampled."""
     controls = []
-    for part in pos.replace("\\\n", "").split():
+    for part in pos.split():
         if part.startswith(("e,", "s,")):
             continue
         x, y = part.split(",")[:2]
@@ -312,14 +312,9 @@ def icon_for_svg(icon: str, mtime_ns: int, size: int) -> tuple[bytes, tuple[int,
                                  Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     picture.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", optimize=True)
-    smaller = buffer.getvalue()
-    if len(smaller) < len(data) or picture.size != (width, height):
-        if len(smaller) >= len(data):  # only scaled: keep every colour
-            buffer = io.BytesIO()
-            picture.save(buffer, format="PNG", optimize=True)
-            smaller = buffer.getvalue()
-        return smaller, picture.size
-    return data, (width, height)
+    if picture.size == (width, height) and len(data) <= buffer.tell():
+        return data, (width, height)  # a small icon that is already compact: as it is
+    return buffer.getvalue(), picture.size
 
 
 def embed_icons(svg: bytes, about: Description | None = None) -> bytes:

@@ -266,9 +266,9 @@ def failure_impact(view: View) -> dict[str, dict[str, list]]:
 
 
 def view_data(spec: Spec, view: View, site: Site, root: str) -> dict:
-    """What the page's script needs to make a view live: components, edges, steps and failure impact,
-    with the SVG ids they are drawn under (see graph.element_ids)."""
-    from archcat.graph import element_ids
+    """What the page's script needs to make a view live: its components and the SVG ids they are drawn
+    under, the flow's steps with the ids of each step's edge and ends, and each component's failure impact."""
+    from archcat.describe import element_ids, step_elements
 
     ids = element_ids(view)
     kinds = site.vocab.kinds
@@ -282,15 +282,9 @@ def view_data(spec: Spec, view: View, site: Site, root: str) -> dict:
             "tech": [[t, f"{root}technologies.html#{tech_anchor(site.tech_name(t))}"]
                      for t in split_technologies(node.technology)],
         }
-    groups = {g.id: {"el": ids[f"group:{g.id}"], "label": g.label} for g in view.all_groups()}
-    edge_el = {e.id: ids[f"edge:{i}"] for i, e in enumerate(view.edges) if e.id}
-    edges = {e.id: e for e in view.edges if e.id}
-    steps = []
-    for step in view.flow:
-        edge = edges.get(step.edge or "")
-        steps.append({"text": step.text, "edge": edge_el.get(step.edge or ""),
-                      "ends": [edge.from_, edge.to] if edge else []})
-    return {"nodes": nodes, "groups": groups, "steps": steps, "impact": failure_impact(view)}
+    steps = [{"text": step.text, "edge": shown.edge, "ends": list(shown.ends)}
+             for step, shown in zip(view.flow, step_elements(view, ids), strict=True)]
+    return {"nodes": nodes, "steps": steps, "impact": failure_impact(view)}
 
 
 def catalog_data(site: Site) -> list[dict]:

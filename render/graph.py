@@ -16,6 +16,7 @@ import diagrams
 from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
 from diagrams.custom import Custom
 
+from archcat.describe import alt_text, element_ids, element_titles, step_numbers, view_title
 from archcat.draw import BADGE_FILL_ATTR, BADGE_TEXT_ATTR, STEPS_ATTR
 from archcat.model import Group, Spec, View
 from archcat.svg import Description
@@ -62,13 +63,12 @@ WRAP = 18
 class _IdCluster(Cluster):
     """A diagrams Cluster whose DOT name comes from the spec's group id."""
 
-    def __init__(self, group_id: str, label: str, depth: int, theme: Theme, *, fontsize: str = "13",
-                 svg_id: str | None = None):
+    def __init__(self, group_id: str, label: str, depth: int, theme: Theme, *, svg_id: str, fontsize: str = "13"):
         super().__init__(label="", graph_attr={})
         self.name = cluster_name(group_id)
         self.dot.name = self.name
-        self.dot.graph_attr.update({"id": svg_id or f"group-{group_id}"})
         self.dot.graph_attr.update({
+            "id": svg_id,
             "label": html_label([(label, "b", None)]),
             "bgcolor": theme.cluster_fills[depth % len(theme.cluster_fills)],
             "pencolor": theme.cluster_pen,
@@ -130,46 +130,9 @@ def edge_label(text: str | None) -> str | None:
     return "<" + "<BR/>".join(escape(line) for line in lines) + ">"
 
 
-def element_ids(view: View) -> dict[str, str]:
-    """The SVG id of each node, group and edge of a view, keyed "node:ID", "group:ID" and "edge:N" (N the
-    edge's position). An edge keeps its spec id; an edge without one is named after its ends. Ids are unique
-    in the view: a clash gets a numeric suffix."""
-    used: set[str] = set()
-    ids: dict[str, str] = {}
-
-    def claim(key: str, wanted: str) -> None:
-        name, n = wanted, 2
-        while name in used:
-            name, n = f"{wanted}-{n}", n + 1
-        used.add(name)
-        ids[key] = name
-
-    for index, edge in enumerate(view.edges):  # spec edge ids first: they are what a step refers to
-        if edge.id:
-            claim(f"edge:{index}", edge.id)
-    for node in view.all_nodes():
-        claim(f"node:{node.id}", f"node-{node.id}")
-    for group in view.all_groups():
-        claim(f"group:{group.id}", f"group-{group.id}")
-    for index, edge in enumerate(view.edges):
-        if not edge.id:
-            claim(f"edge:{index}", f"edge-{edge.from_}-{edge.to}")
-    return ids
-
-
 def description(spec: Spec, view: View) -> Description:
     """The SVG's own title, description and element titles for one view."""
-    from archcat.describe import alt_text, element_titles, view_title
-
     return Description(view_title(spec, view), alt_text(spec, view), element_titles(view, element_ids(view)))
-
-
-def step_numbers(view: View) -> dict[str, list[int]]:
-    numbers: dict[str, list[int]] = {}
-    for number, step in enumerate(view.flow, start=1):
-        if step.edge:
-            numbers.setdefault(step.edge, []).append(number)
-    return numbers
 
 
 def build_dot(spec: Spec, view: View, theme: Theme, *, font_scale: float = 1.0) -> str:

@@ -69,19 +69,15 @@ def _best_fitting_diagram(spec: Spec, view: View, theme: str, preset: Preset, tm
 
 
 def _highlight_step(spec: Spec, view: View, drawn: bytes, step: int, color: str) -> bytes:
-    from archcat.graph import element_ids
+    from archcat.describe import step_elements
     from archcat.svg import highlight
 
     if not 1 <= step <= len(view.flow):
         raise ValueError(f"view '{view.id}' of {spec.id} has {len(view.flow)} flow step(s), not a step {step}")
-    edge_id = view.flow[step - 1].edge
-    index = next((i for i, e in enumerate(view.edges) if edge_id and e.id == edge_id), None)
-    if index is None:
+    shown = step_elements(view)[step - 1]
+    if shown.edge is None:
         return drawn  # a step on no edge: the view as it is
-    ids = element_ids(view)
-    edge = view.edges[index]
-    ends = {ids[key] for end in (edge.from_, edge.to) for key in (f"node:{end}", f"group:{end}") if key in ids}
-    return highlight(drawn, ids[f"edge:{index}"], ends, color)
+    return highlight(drawn, shown.edge, set(shown.ends), color)
 
 
 def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], preset: Preset = SLIDE, *,

@@ -162,7 +162,7 @@ def inline(svg: bytes, prefix: str, icon_href: Callable[[bytes], str]) -> str:
     """
     root = parse(svg)
     for image in root.iter(f"{_SVG}image"):
-        href = image.get(_HREF) or image.get("href") or ""
+        href = image.get(_HREF) or ""
         if href.startswith("data:image/png;base64,"):
             del image.attrib[_HREF]
             image.set("href", icon_href(base64.b64decode(href.split(",", 1)[1])))
@@ -215,10 +215,11 @@ class Geometry:
 
 
 def geometry(svg: bytes) -> Geometry:
+    """The edges of a drawn view (see Geometry), read from its SVG."""
     import re
 
     root = parse(svg)
-    _, _, width, height = view_box(svg)
+    _, _, width, height = (float(v) for v in (root.get("viewBox") or "0 0 1 1").split())
     dx = dy = 0.0
     graph = next((g for g in root.iter(f"{_SVG}g") if g.get("class") == "graph"), None)
     if graph is not None:

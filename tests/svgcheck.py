@@ -7,6 +7,8 @@ import re
 
 from lxml import etree
 
+from archcat.svg import bezier_points
+
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = r"-?\d+(?:\.\d+)?"
 
@@ -18,16 +20,7 @@ def _points(d: str) -> list[tuple[float, float]]:
 
 def curve(d: str) -> list[tuple[float, float]]:
     """Points along a Graphviz edge path ("M x,y C x,y x,y x,y ..."), 200 per Bezier segment."""
-    controls = _points(d)
-    sampled = controls[:1]
-    for i in range(0, len(controls) - 3, 3):
-        p0, p1, p2, p3 = controls[i:i + 4]
-        for k in range(1, 201):
-            t = k / 200
-            a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
-            sampled.append((a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
-                            a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1]))
-    return sampled
+    return bezier_points(_points(d), per_segment=200)
 
 
 def _to_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -93,7 +93,7 @@
     var now = figure.querySelector(".step-now");
     var viewId = figure.getAttribute("data-view");
     var dataNode = figure.closest(".view").querySelector("script.view-data");
-    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, groups: {}, steps: [], impact: {} };
+    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} };
     var items = Array.prototype.slice.call(figure.closest(".view").querySelectorAll(".flow li"));
     var state = { scale: 1, x: 0, y: 0, fit: 1, zoomed: false, step: 0, timer: null, picked: null };
     figure.classList.add("live");
@@ -157,10 +157,8 @@
       items.forEach(function (li) { li.classList.remove("current", "through"); li.removeAttribute("aria-current"); });
       figure.classList.remove("dim");
     }
-    function mark(id, cls) {
-      var node = data.nodes[id], group = data.groups[id];
-      var svgId = node ? node.el : group ? group.el : null;
-      if (svgId) elements(svgId).forEach(function (el) { el.classList.add(cls); });
+    function mark(id, cls) {  /* a component, by its spec id */
+      if (data.nodes[id]) elements(data.nodes[id].el).forEach(function (el) { el.classList.add(cls); });
     }
     function setStep(n, announce) {
       stopPlay(n >= 1 && state.timer !== null);
@@ -174,7 +172,9 @@
         figure.classList.add("dim");
         elements(step.edge).forEach(function (el) { el.classList.add("on"); el.setAttribute("aria-current", "step"); });
         elements("badge--" + step.edge).forEach(function (el) { el.classList.add("on"); });
-        step.ends.forEach(function (id) { mark(id, "on"); });
+        step.ends.forEach(function (svgId) {  /* the SVG ids of the edge's two ends, nodes or groups */
+          elements(svgId).forEach(function (el) { el.classList.add("on"); });
+        });
         reveal(step.edge);
       }
       if (li) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
