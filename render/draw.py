@@ -86,6 +86,7 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
         vectors.add("pdf")
     with tempfile.TemporaryDirectory(prefix="archcat-", dir=targets[0].path.parent) as tmp:
         deadline = time.monotonic() + timeout
+        dot_source, originals = small_icons(dot_source, Path(tmp))
         engine, dot_source = with_badges(dot_source, Path(tmp), deadline, timeout)
         command = [dot_binary(), *engine]
         for fmt in sorted(vectors):
@@ -93,7 +94,7 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
         _run_graphviz(command, dot_source, deadline, timeout)
         files: dict[str, bytes] = {}
         if "svg" in vectors:
-            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about)
+            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about, originals)
         if "pdf" in vectors:
             files["pdf"] = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes())
         if rasters:
@@ -103,6 +104,39 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
                 files[target.format] = encode_png(raster, dpi=PNG_DPI if target.format == "png" else None)
         for target in targets:
             write_atomic(target.path, files[target.format])
+
+
+_ICON_SRC = re.compile(r'SRC="([^"]+)"')
+
+
+def small_icons(dot_source: str, tmp: Path) -> tuple[str, dict[str, str]]:
+    """The DOT source drawing every icon from its compact copy (`icon_for_svg`: at most ICON_PIXELS a
+    side), written into `tmp`, and which original each copy stands for. An icon is drawn 64 points
+    wide, so the copy holds 2 pixels a point, as many as the 144-dpi PNG draws, and every format
+    draws the same pixels: a PDF carries a third of the icon bytes it would carry otherwise."""
+    import html
+
+    copies: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        original = html.unescape(match.group(1))
+        path = Path(original)
+        if path.suffix.lower() != ".png" or not path.is_absolute() or not path.is_file():
+            return match.group(0)  # left as it is: Graphviz (and the SVG check after it) reports it
+        if original not in copies.values():
+            info = path.stat()
+            try:
+                data, _ = icon_for_svg(original, info.st_mtime_ns, info.st_size)
+            except OSError as exc:
+                raise DrawError(f"icon {original!r} could not be read: {exc}") from exc
+            small = tmp / f"icon-{len(copies) + 1}.png"
+            small.write_bytes(data)
+            copies[str(small)] = original
+        small_path = next(k for k, v in copies.items() if v == original)
+        return f'SRC="{html.escape(small_path, quote=True)}"'
+
+    return _ICON_SRC.sub(swap, dot_source), copies
+
 
 
 def with_badges(dot_source: str, tmp: Path, deadline: float, timeout: float) -> tuple[list[str], str]:
@@ -317,13 +351,16 @@ def icon_for_svg(icon: str, mtime_ns: int, size: int) -> tuple[bytes, tuple[int,
     return buffer.getvalue(), picture.size
 
 
-def embed_icons(svg: bytes, about: Description | None = None) -> bytes:
+def embed_icons(svg: bytes, about: Description | None = None, copies: dict[str, str] | None = None) -> bytes:
     """Replace icon file references with one embedded copy per distinct icon (see svg.embed_icons),
-    and describe the drawing with `about`."""
+    and describe the drawing with `about`. `copies` maps the compact copies `small_icons` made to
+    the icon files they stand for: the embedded copy is made from the icon file itself."""
     from archcat.svg import SvgError
     from archcat.svg import embed_icons as embed
 
     def read_icon(icon: Path) -> tuple[bytes, tuple[int, int]]:
+        if copies and str(icon) in copies:
+            icon = Path(copies[str(icon)])
         if not icon.is_absolute() or icon.suffix.lower() != ".png" or not icon.is_file():
             raise DrawError(f"unexpected image reference in SVG: {str(icon)!r}")
         info = icon.stat()

@@ -146,7 +146,10 @@ def test_png_is_compact_and_says_its_density(shop: Spec, tmp_path: Path):
     png = render_all(shop, tmp_path / "out")["png"]
     image = _pixels(png)
     assert image.info["dpi"] == pytest.approx((144, 144), abs=0.01)
-    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
+    from archcat.draw import small_icons
+
+    # dot drawing the same picture: with the compact icon copies every format draws from
+    source, _ = small_icons(build_dot(shop, shop.arch.views[0], PALETTES["light"]), tmp_path)
     graphviz = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), check=True,
                               capture_output=True).stdout
     assert png.stat().st_size < len(graphviz)
@@ -198,3 +201,18 @@ def test_an_unreadable_pdf_is_a_draw_error_not_a_crash():
 
     with pytest.raises(DrawError, match="the PNG could not be drawn"):
         rasterize(b"%PDF-1.5 not really", [("scale", 2)])
+
+
+def test_every_format_draws_the_compact_icons(shop: Spec, tmp_path: Path):
+    """PDFs carry the same compact icon copies as SVGs (at most ICON_PIXELS a side), not the 256-pixel
+    originals, and the icon files Graphviz was given are gone with the render's scratch folder."""
+    import re
+
+    from archcat.draw import ICON_PIXELS
+
+    files = render_all(shop, tmp_path / "out")
+    pdf = files["pdf"].read_bytes()
+    sides = [int(n) for n in re.findall(rb"/Subtype /Image\s+/Width (\d+)", pdf)]
+    sides += [int(n) for n in re.findall(rb"/Width (\d+)\s+/Height \d+\s+/ColorSpace", pdf)]
+    assert sides and max(sides) <= ICON_PIXELS
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in files.values())
