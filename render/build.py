@@ -28,6 +28,7 @@ from archcat.output import (
     staging_folder,
     swap_in,
 )
+from archcat.paths import DECK_PICTURES, SITE_FORMATS
 
 if TYPE_CHECKING:
     from archcat.model import Spec
@@ -50,7 +51,7 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
           progress: Progress | None = None, cache: Cache | None = None, slides: bool = False) -> BuildResult:
     """Validate the whole catalog, render every view, and swap the result into `out`.
 
-    With a cache, views, thumbnails and pages whose inputs did not change are
+    With a cache, views and pages whose inputs did not change are
     reused instead of rebuilt. Pass `Cache(None)` to build everything afresh.
     With `slides`, also write the 16:9 slide exports and a deck per
     architecture, linked from its page.
@@ -73,9 +74,9 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
     with build_lock(out):
         staging = staging_folder(out)
         try:
-            jobs = plan(specs, thumbnails=True)
+            jobs = plan(specs, formats=SITE_FORMATS, deck_pictures=("light",) if slides else ())
             if slides:
-                jobs += plan(specs, preset="slide")
+                jobs += plan(specs, formats=SITE_FORMATS, preset="slide")
             written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)
@@ -83,6 +84,9 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
                 from archcat.deck import build_decks
 
                 written += build_decks(specs, staging)
+                # the decks' pictures live in the decks, not beside them
+                shutil.rmtree(staging / DECK_PICTURES)
+                written = [path for path in written if DECK_PICTURES not in path.relative_to(staging).parts]
             from archcat.gallery import build_site
 
             written += build_site(project, specs, staging, cache=cache, presenter=slides)

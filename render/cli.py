@@ -311,17 +311,24 @@ def cmd_terms(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
+    import shutil
+
     from archcat.deck import build_deck
     from archcat.jobs import plan, run_jobs
-    from archcat.paths import deck_path
+    from archcat.paths import DECK_PICTURES, deck_path
 
     project = _project(args)
     spec = _one_spec(project, args.id)
     out = _render_folder(project, args)
-    _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png", "svg")), out, workers=args.jobs)
-    if failures:
-        raise BuildFailed(failures)
-    path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)
+    pictures = out / DECK_PICTURES
+    try:
+        _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("svg",), deck_pictures=(args.theme,)),
+                               out, workers=args.jobs)
+        if failures:
+            raise BuildFailed(failures)
+        path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)
+    finally:
+        shutil.rmtree(pictures, ignore_errors=True)  # they live on in the deck
     _console().print(_escape(visible(str(path))))
     return EXIT_OK
 

@@ -19,7 +19,7 @@ from archcat.describe import alt_text
 from archcat.discover import Project
 from archcat.files import digest
 from archcat.model import Node, Spec, View
-from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href, thumbnail_href
+from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
 from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
 
 
@@ -197,6 +197,26 @@ def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str
             for view in spec.arch.views}
 
 
+def drawn_size(svg: bytes) -> tuple[float, float]:
+    """A drawing's width and height in points, as its root element states them (Graphviz: "1239pt")."""
+    from archcat.svg import parse
+
+    root = parse(svg)
+    return tuple(float((root.get(side) or "0").removesuffix("pt").removesuffix("px") or 0)  # type: ignore[return-value]
+                 for side in ("width", "height"))
+
+
+def png_sizes(spec: Spec, out: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """The pixel size of each view's PNG in each theme, as `archcat render` draws it: the page draws the PNG
+    from the SVG in the reader's browser, at this size."""
+    from archcat.draw import png_pixels
+    from archcat.paths import diagram_path
+
+    return {view.id: {theme: png_pixels(*drawn_size(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes()))
+                      for theme in THEMES}
+            for view in spec.arch.views}
+
+
 def _members(view: View) -> dict[str, list[str]]:
     """Each group's nodes, nested groups included."""
     found: dict[str, list[str]] = {}
@@ -320,6 +340,9 @@ def environment(templates: Path, vocab: Vocabulary):
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from archcat.draw import PNG_DPI
+    from archcat.slides import PNG_SCALE, SLIDE_HEIGHT, SLIDE_INCHES, SLIDE_WIDTH
+
     env = SandboxedEnvironment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["safe_url"] = safe_url
@@ -327,11 +350,13 @@ def environment(templates: Path, vocab: Vocabulary):
     env.filters["tech_anchor"] = tech_anchor
     env.filters["letter_anchor"] = letter_anchor
     env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href, thumbnail_href=thumbnail_href,
+    env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
-                       decade=decade, split_technologies=split_technologies)
+                       decade=decade, split_technologies=split_technologies,
+                       SLIDE_PNG=(SLIDE_WIDTH * PNG_SCALE, SLIDE_HEIGHT * PNG_SCALE),
+                       SLIDE_DPI=round(SLIDE_WIDTH * PNG_SCALE / SLIDE_INCHES), PNG_DPI=PNG_DPI)
     return env
 
 
@@ -368,14 +393,19 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
                 cache.store(key, {"page.html": target})
         written.append(target)
 
-    page("index.html", "index.html", everything, catalog=catalog, page_id="index")
+    from archcat.paths import diagram_path
+
+    thumb_sizes = {spec.id: drawn_size(diagram_path(out, spec.id, spec.arch.views[0].id, "light", "svg").read_bytes())
+                   for spec in site.specs}
+    page("index.html", "index.html", everything, catalog=catalog, page_id="index", thumb_sizes=thumb_sizes)
     icons = IconFiles(out)
     for spec in site.specs:
         drawn = inline_views(spec, out, icons, "../")
         data = {view.id: view_data(spec, view, site, "../") for view in spec.arch.views}
-        shown = json.dumps([drawn, data], sort_keys=True)
+        sizes = png_sizes(spec, out)
+        shown = json.dumps([drawn, data, sizes], sort_keys=True)
         page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes, shown),
-             spec=spec, page_id="architecture", drawn=drawn, view_data=data)
+             spec=spec, page_id="architecture", drawn=drawn, view_data=data, png_sizes=sizes)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     page("patterns.html", "patterns.html", everything, page_id="patterns")

@@ -81,10 +81,11 @@ def test_build_writes_every_page_and_asset(project: Project, tmp_path: Path):
     result = build(project, out=out, workers=2)
     names = {p.relative_to(out).as_posix() for p in result.written}
     assert {"index.html", "architectures/shop-2020.html", "technologies.html", "patterns.html", "compare.html",
-            "assets/style.css", "assets/gallery.js", "thumbs/shop-2020-light.png", "thumbs/shop-2020-dark.png",
+            "assets/style.css", "assets/gallery.js", "diagrams/shop-2020/overview-light.svg",
             "diagrams/shop-2020/overview-dark.pdf"} <= names
-    thumb = (out / "thumbs" / "shop-2020-light.png").read_bytes()
-    assert int.from_bytes(thumb[16:20], "big") == 480
+    # PNGs are drawn in the reader's browser from the SVG (the index card shows the SVG itself): none stored
+    assert not [name for name in names if name.endswith(".png") and not name.startswith("assets/icons/")]
+    assert not list(out.glob("thumbs")) and not list(out.rglob("*.pptx"))
 
 
 def test_technology_index_links_to_the_exact_component():
@@ -127,7 +128,7 @@ def test_index_details_a_fast_first_view_needs(project: Project, tmp_path: Path)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">' in index  # no 404 for /favicon.ico
     assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
-    images = re.findall(r"<img src=\"thumbs/[^\"]+-light\.png\"[^>]*>", index)
+    images = re.findall(r"<img src=\"diagrams/shop-[^\"]+/overview-light\.svg\"[^>]*>", index)
     assert len(images) == 5
     assert all("fetchpriority" in img and "lazy" not in img for img in images[:3])  # the first row at once
     assert all('loading="lazy"' in img for img in images[3:])

@@ -23,7 +23,7 @@ import pytest
 from archcat.catalog import load_catalog
 from archcat.discover import Project
 from archcat.gallery import decade, make_site, patterns_of
-from archcat.paths import FORMATS, THEMES
+from archcat.paths import SITE_FORMATS, THEMES
 from archcat.vocab import load_vocabulary
 from tests.conftest import REPO
 
@@ -460,11 +460,14 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
     tools.locator("[data-zoom=reset]").click()
     assert image.evaluate("i => i.style.transform") == fitted
 
-    # every view x theme x format can be downloaded
+    # every view x theme x format can be downloaded: SVG and PDF stored, PNG drawn from the SVG
     hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.getAttribute('href'))")
     expected = {f"../diagrams/{spec_id}/{view.id}-{theme}.{fmt}"
-                for view in arch.views for theme in THEMES for fmt in FORMATS}
+                for view in arch.views for theme in THEMES for fmt in SITE_FORMATS}
     assert set(hrefs) == expected
+    exports = page.eval_on_selector_all("button.png-export", "bs => bs.filter(b => !b.hidden).map(b => b.dataset.svg)")
+    assert sorted(exports) == sorted(f"../diagrams/{spec_id}/{view.id}-{theme}.svg"
+                                     for view in arch.views for theme in THEMES)
     for href in hrefs:
         target = (site / "architectures" / href).resolve()
         assert target.is_file() and target.stat().st_size > 0, href
@@ -671,6 +674,72 @@ def test_dark_mode_embeds_point_at_dark_files(site, contexts):
         assert f"{view.id}-dark.svg" in status.inner_text()
     finally:
         tab.close()
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The gallery over HTTP on a loopback port, as a published site is read."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_png_downloads_are_drawn_in_the_browser_at_the_rendered_size(site, served, contexts):
+    """The gallery stores no PNG: the page draws one from the view's SVG at the size and density
+    `archcat render` writes, and it shows the same picture as the PDF beside it."""
+    import io
+    import struct
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from archcat.draw import rasterize
+
+    tab = contexts("light").new_page()
+    try:
+        tab.goto(served + f"architectures/{TWITTER}.html")
+        view = BY_ID[TWITTER].arch.views[0]
+        tab.locator(f"#view-{view.id} details.downloads > summary").click()
+        button = tab.locator(f"#view-{view.id} button.png-export[data-name='{view.id}-light.png']")
+        width, height = (int(button.get_attribute(f"data-{side}")) for side in ("width", "height"))
+        with tab.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename == f"{view.id}-light.png"
+        data = Path(download.value.path()).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and data[37:41] == b"pHYs"
+        assert struct.unpack(">II", data[16:24]) == (width, height)
+        assert struct.unpack(">IIB", data[41:50]) == (5669, 5669, 1)  # 144 dpi, in pixels per metre
+        drawn = Image.open(io.BytesIO(data)).convert("RGB")
+        pdf = (site / "diagrams" / TWITTER / f"{view.id}-light.pdf").read_bytes()
+        [raster] = rasterize(pdf, [("scale", 2)])
+        reference = Image.frombytes("RGB", (raster.width, raster.height), b"".join(
+            raster.rows[y * (raster.width * 3 + 1) + 1:(y + 1) * (raster.width * 3 + 1)] for y in range(raster.height)))
+        assert reference.size == drawn.size  # the size `archcat render` draws
+        small = (drawn.width // 8, drawn.height // 8)  # the same picture, up to font smoothing
+        difference = ImageChops.difference(drawn.resize(small), reference.resize(small)).convert("L")
+        assert ImageStat.Stat(difference).mean[0] < 4
+        assert tab.locator(f"#view-{view.id} .png-status").inner_text().startswith("Saved")
+    finally:
+        tab.close()
+
+
+def test_png_download_from_disk_says_how_to_get_it(site, page):
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    view = BY_ID[TWITTER].arch.views[0]
+    page.locator(f"#view-{view.id} details.downloads > summary").click()
+    page.locator(f"#view-{view.id} button.png-export").first.click()
+    status = page.locator(f"#view-{view.id} .png-status")
+    page.wait_for_function("e => e.textContent.indexOf('archcat serve') !== -1", arg=status.element_handle())
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -425,6 +425,72 @@
     });
   }
 
+  /* ---- PNG downloads, drawn here from the view's SVG ----
+     The gallery stores SVG and PDF; a PNG is drawn on demand at the size `archcat render` writes
+     (144 dpi for a diagram, 3840x2160 for a slide) and says its density, as that PNG does. */
+  var CRC = [];
+  for (var n = 0; n < 256; n++) {
+    var c = n;
+    for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    CRC[n] = c >>> 0;
+  }
+  function crc32(bytes) {
+    var c = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) c = CRC[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  }
+  function withDensity(png, dpi) {  /* a pHYs chunk after IHDR (the first chunk: bytes 8 to 33) */
+    var ppm = Math.round(dpi / 0.0254), chunk = new Uint8Array(21), view = new DataView(chunk.buffer);
+    view.setUint32(0, 9);
+    chunk.set([0x70, 0x48, 0x59, 0x73], 4);  /* "pHYs" */
+    view.setUint32(8, ppm); view.setUint32(12, ppm); chunk[16] = 1;
+    view.setUint32(17, crc32(chunk.subarray(4, 17)));
+    var out = new Uint8Array(png.length + chunk.length);
+    out.set(png.subarray(0, 33)); out.set(chunk, 33); out.set(png.subarray(33), 54);
+    return out;
+  }
+  function initPngExports() {
+    document.querySelectorAll("button.png-export").forEach(function (button) {
+      button.hidden = false;
+      var status = button.closest(".downloads").querySelector(".png-status");
+      button.addEventListener("click", function () {
+        var width = +button.getAttribute("data-width"), height = +button.getAttribute("data-height");
+        var name = button.getAttribute("data-name");
+        function fail() {
+          status.textContent = location.protocol === "file:"
+            ? "This browser does not let a page opened from disk draw " + name + ". Open the gallery through a web server (archcat serve), or write it with archcat render."
+            : name + " could not be drawn here; the SVG and PDF beside it hold the same drawing.";
+        }
+        status.textContent = "Drawing " + name + " (" + width + " \u00d7 " + height + " pixels)\u2026";
+        var img = new Image();
+        img.onerror = fail;
+        img.onload = function () {
+          var canvas = document.createElement("canvas");
+          canvas.width = width; canvas.height = height;
+          var ctx = canvas.getContext("2d");
+          ctx.drawImage(img, 0, 0, width, height);
+          try {
+            canvas.toBlob(function (blob) {
+              if (!blob) { fail(); return; }
+              blob.arrayBuffer().then(function (buffer) {
+                var file = new Blob([withDensity(new Uint8Array(buffer), +button.getAttribute("data-dpi"))], { type: "image/png" });
+                var link = document.createElement("a");
+                link.href = URL.createObjectURL(file);
+                link.download = name;
+                document.body.appendChild(link);
+                link.click();
+                link.remove();
+                setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+                status.textContent = "Saved " + name + " (" + width + " \u00d7 " + height + " pixels).";
+              }, fail);
+            }, "image/png");
+          } catch (e) { fail(); }  /* a canvas the browser considers tainted (file://) */
+        };
+        img.src = button.getAttribute("data-svg");
+      });
+    });
+  }
+
   /* ---- Compare ---- */
   function initCompare() {
     var catalog = readCatalog();
@@ -505,6 +571,7 @@
   if (page === "architecture") {
     initArchitecture();
     initEmbeds();
+    initPngExports();
   }
   if (page === "compare") initCompare();
 }());
