@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from archcat.cache import Cache
 from archcat.describe import alt_text
 from archcat.discover import Project
-from archcat.files import digest
+from archcat.files import digest, real_dir, write_atomic
 from archcat.model import Node, Spec, View
 from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
 from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
@@ -175,8 +175,6 @@ class IconFiles:
     def href(self, png: bytes) -> str:
         name = f"assets/icons/{digest(png)[:20]}.png"
         if name not in self.written:
-            from archcat.files import write_atomic
-
             target = self.out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, png)
@@ -307,6 +305,48 @@ def view_data(spec: Spec, view: View, site: Site, root: str) -> dict:
     return {"nodes": nodes, "steps": steps, "impact": failure_impact(view)}
 
 
+# Index cards a page shows: a phone lays out this many, never the whole catalog.
+PAGE_SIZE = 24
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+
+
+def index_data(site: Site, thumb_sizes: dict[str, tuple[float, float]]) -> dict:
+    """The index's search index, compact: what a card shows and what filters and the first search need,
+    with technologies, patterns, domains and tags as numbers into shared lists. Long text (the full
+    summaries and the lessons) waits in `search_text`, loaded when the reader first searches."""
+    techs = sorted(site.technologies, key=lambda name: (name.lower(), name))
+    patterns = sorted({p for spec in site.specs for p in patterns_of(spec)},
+                      key=lambda p: (site.vocab.patterns[p].name.lower(), p) if p in site.vocab.patterns else (p, p))
+    domains = [domain for domain, _ in site.domains]
+    tags = site.tags
+    number = {kind: {value: i for i, value in enumerate(values)}
+              for kind, values in (("tech", techs), ("pattern", patterns), ("domain", domains), ("tag", tags))}
+    items = []
+    for spec in site.specs:
+        arch = spec.arch
+        headline = arch.metrics[0] if arch.metrics else None
+        width, height = thumb_sizes[spec.id]
+        items.append([spec.id, arch.name, arch.era or str(arch.year), arch.year, arch.title,
+                      first_sentence(arch.summary), number["domain"][arch.domain] if arch.domain else -1,
+                      [number["tag"][t] for t in arch.tags], [number["tech"][t] for t in site.by_spec_tech[spec.id]],
+                      [number["pattern"][p] for p in patterns_of(spec)],
+                      [headline.value, headline.label, headline.year] if headline else 0,
+                      arch.views[0].id, round(480 * height / width) if width else 270])
+    return {"page": PAGE_SIZE, "tech": techs, "tags": tags,
+            "patterns": [[p, site.vocab.patterns[p].name if p in site.vocab.patterns else p] for p in patterns],
+            "domains": [[d, site.vocab.domains[d].name] for d in domains], "items": items}
+
+
+def search_text(site: Site) -> str:
+    """The script `data/search-text.js`: each spec's full summary and lessons, for the index search."""
+    text = {spec.id: " ".join([spec.arch.summary] + [f"{lesson.title} {lesson.body}" for lesson in spec.arch.lessons])
+            for spec in site.specs}
+    return "archcatSearchText(" + json.dumps(text, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + ");\n"
+
+
 def catalog_data(site: Site) -> list[dict]:
     """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
     items = []
@@ -349,7 +389,7 @@ def environment(templates: Path, vocab: Vocabulary):
     env.filters["slug"] = slug
     env.filters["tech_anchor"] = tech_anchor
     env.filters["letter_anchor"] = letter_anchor
-    env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    env.filters["first_sentence"] = first_sentence
     env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
@@ -397,7 +437,10 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
 
     thumb_sizes = {spec.id: drawn_size(diagram_path(out, spec.id, spec.arch.views[0].id, "light", "svg").read_bytes())
                    for spec in site.specs}
-    page("index.html", "index.html", everything, catalog=catalog, page_id="index", thumb_sizes=thumb_sizes)
+    page("index.html", "index.html", everything, page_id="index", thumb_sizes=thumb_sizes,
+         index=index_data(site, thumb_sizes), page_size=PAGE_SIZE)
+    page("all.html", "all.html", everything, page_id="all")
+    written.append(write_atomic(real_dir(out / "data", out) / "search-text.js", search_text(site)))
     icons = IconFiles(out)
     for spec in site.specs:
         drawn = inline_views(spec, out, icons, "../")

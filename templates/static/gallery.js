@@ -14,22 +14,39 @@
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse; filters still work */ }
   }
 
-  /* ---- Index: search, filters, sort ---- */
+  /* ---- Index: search, filters, sort, pages ----
+     The page carries a compact index (#index-data) and the first page of cards. A keystroke filters
+     that index (a string search per architecture) and draws one page of cards, reusing the card
+     elements it has built: the cost of a keystroke does not grow with the catalog's cards. The full
+     summaries and lessons (data/search-text.js) load the first time the reader searches. */
   function initIndex() {
-    var catalog = readCatalog();
-    var byId = {};
-    catalog.forEach(function (item) {
-      item.haystack = [item.name, item.title, item.summary, item.era, item.domain_name, item.tags.join(" "),
-        item.technologies.join(" "), item.patterns.join(" ").replace(/-/g, " "), item.lessons].join(" ").toLowerCase();
-      byId[item.id] = item;
+    var data = JSON.parse(document.getElementById("index-data").textContent);
+    var pageSize = data.page;
+    var items = data.items.map(function (row) {
+      var domain = row[6] >= 0 ? data.domains[row[6]] : ["", ""];
+      var item = { id: row[0], name: row[1], era: row[2], year: row[3], title: row[4], summary: row[5],
+        domain: domain[0], domainName: domain[1],
+        tags: row[7].map(function (i) { return data.tags[i]; }),
+        tech: row[8].map(function (i) { return data.tech[i]; }),
+        patterns: row[9].map(function (i) { return data.patterns[i][0]; }),
+        headline: row[10], view: row[11], height: row[12] };
+      item.decade = Math.floor(item.year / 10) * 10 + "s";
+      item.haystack = [item.name, item.title, item.summary, item.era, item.domainName, item.tags.join(" "),
+        item.tech.join(" "), item.patterns.join(" ").replace(/-/g, " ")].join(" ").toLowerCase();
+      return item;
     });
     var form = document.getElementById("filters");
     var list = document.getElementById("cards");
-    var cards = Array.prototype.slice.call(list.children);
     var controls = { q: form.elements.q, domain: form.elements.domain, tech: form.elements.tech, pattern: form.elements.pattern,
       tag: form.elements.tag, era: form.elements.era, sort: form.elements.sort };
     var count = document.getElementById("count");
     var empty = document.getElementById("empty");
+    var pager = document.getElementById("pager"), prev = document.getElementById("prev-page"),
+      next = document.getElementById("next-page"), pageOf = document.getElementById("page-of");
+    var template = document.getElementById("card-template");
+    var built = {};
+    Array.prototype.forEach.call(list.children, function (li) { built[li.getAttribute("data-id")] = li; });
+    var state = { page: 1, text: "unloaded", search: "" };
 
     var params = new URLSearchParams(location.search);
     Object.keys(controls).forEach(function (key) {
@@ -39,38 +56,110 @@
       if (control.tagName === "SELECT" && !Array.prototype.some.call(control.options, function (o) { return o.value === value; })) return;
       control.value = value;
     });
+    state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
 
-    function apply() {
+    function card(item) {  /* the same markup as the cards the page came with */
+      if (built[item.id]) return built[item.id];
+      var li = template.content.firstElementChild.cloneNode(true);
+      var href = "architectures/" + item.id + ".html";
+      li.setAttribute("data-id", item.id);
+      li.querySelector(".thumb").setAttribute("href", href);
+      var base = "diagrams/" + item.id + "/" + item.view;
+      li.querySelector("source").setAttribute("srcset", base + "-dark.svg");
+      var img = li.querySelector("img");
+      img.setAttribute("src", base + "-light.svg");
+      img.setAttribute("height", item.height);
+      var title = li.querySelector("h2 a");
+      title.setAttribute("href", href);
+      title.textContent = item.name + " ";
+      var era = document.createElement("span"); era.className = "era"; era.textContent = item.era;
+      title.appendChild(era);
+      li.querySelector(".card-title").textContent = item.title;
+      li.querySelector(".card-summary").textContent = item.summary;
+      var headline = li.querySelector(".headline");
+      if (item.headline) {
+        headline.querySelector("strong").textContent = item.headline[0];
+        headline.querySelector(".metric-label").textContent = item.headline[1];
+        headline.querySelector(".muted").textContent = "(" + item.headline[2] + ")";
+      } else {
+        headline.remove();
+      }
+      var tags = li.querySelector(".tags");
+      function tag(key, value, label, cls) {
+        var t = document.createElement("li"), a = document.createElement("a");
+        if (cls) t.className = cls;
+        a.setAttribute("href", "?" + key + "=" + encodeURIComponent(value));
+        a.textContent = label;
+        t.appendChild(a); tags.appendChild(t);
+      }
+      if (item.domain) tag("domain", item.domain, item.domainName, "domain");
+      item.tags.forEach(function (t) { tag("tag", t, t); });
+      built[item.id] = li;
+      return li;
+    }
+
+    function loadText() {  /* the full summaries and lessons, once */
+      if (state.text !== "unloaded") return;
+      state.text = "loading";
+      window.archcatSearchText = function (text) {
+        items.forEach(function (item) { if (text[item.id]) item.haystack += " " + text[item.id].toLowerCase(); });
+        state.text = "loaded";
+        list.removeAttribute("aria-busy");
+        apply(true);
+      };
+      var script = document.createElement("script");
+      script.src = "data/search-text.js";
+      script.onerror = function () { state.text = "failed"; list.removeAttribute("aria-busy"); };
+      document.head.appendChild(script);
+    }
+
+    function apply(keepPage) {
       var words = controls.q.value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length) loadText();
+      if (state.text === "loading" && words.length) list.setAttribute("aria-busy", "true");
       var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
-      var shown = 0;
-      cards.forEach(function (card) {
-        var item = byId[card.getAttribute("data-id")];
-        var ok = words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
+      var found = items.filter(function (item) {
+        return words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
           (!domain || item.domain === domain) &&
-          (!tech || item.technologies.indexOf(tech) !== -1) &&
+          (!tech || item.tech.indexOf(tech) !== -1) &&
           (!pattern || item.patterns.indexOf(pattern) !== -1) &&
           (!tag || item.tags.indexOf(tag) !== -1) &&
           (!era || item.decade === era);
-        card.hidden = !ok;
-        if (ok) shown += 1;
       });
       var sort = controls.sort.value;
-      cards.slice().sort(function (a, b) {
-        var x = byId[a.getAttribute("data-id")], y = byId[b.getAttribute("data-id")];
-        if (sort === "old" && x.year !== y.year) return x.year - y.year;
-        if (sort === "new" && x.year !== y.year) return y.year - x.year;
-        return x.name.localeCompare(y.name) || x.year - y.year;
-      }).forEach(function (card) { list.appendChild(card); });
-      count.textContent = shown === catalog.length ? catalog.length + " architectures"
-        : shown + " of " + catalog.length + " architectures";
-      empty.hidden = shown !== 0;
-      var next = new URLSearchParams();
+      if (sort === "old" || sort === "new") {
+        found.sort(function (x, y) {  /* stable: the index is in name order */
+          return sort === "old" ? x.year - y.year : y.year - x.year;
+        });
+      }
+      var pages = Math.max(1, Math.ceil(found.length / pageSize));
+      if (!keepPage) state.page = 1;
+      state.page = Math.min(Math.max(1, state.page), pages);
+      var shown = found.slice((state.page - 1) * pageSize, state.page * pageSize).map(card);
+      if (list.children.length !== shown.length || shown.some(function (li, i) { return list.children[i] !== li; })) {
+        list.replaceChildren.apply(list, shown);
+      }
+      count.textContent = found.length === items.length ? items.length + " architectures"
+        : found.length + " of " + items.length + " architectures";
+      empty.hidden = found.length !== 0;
+      pager.hidden = pages < 2;
+      prev.disabled = state.page <= 1;
+      next.disabled = state.page >= pages;
+      pageOf.textContent = "Page " + state.page + " of " + pages;
+      var query = new URLSearchParams();
       Object.keys(controls).forEach(function (key) {
         var value = controls[key].value;
-        if (value && !(key === "sort" && value === "name")) next.set(key, value);
+        if (value && !(key === "sort" && value === "name")) query.set(key, value);
       });
-      setQuery(next);
+      if (state.page > 1) query.set("page", state.page);
+      var search = query.toString();
+      if (search !== state.search) { state.search = search; setQuery(query); }
+    }
+
+    function turn(by) {
+      state.page += by;
+      apply(true);
+      list.scrollIntoView({ block: "start" });
     }
 
     function reset() {
@@ -78,12 +167,16 @@
       apply();
       controls.q.focus();
     }
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("input", function () { apply(); });
+    form.addEventListener("change", function () { apply(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    controls.q.addEventListener("focus", loadText);
+    prev.addEventListener("click", function () { turn(-1); });
+    next.addEventListener("click", function () { turn(1); });
     document.getElementById("clear-filters").addEventListener("click", reset);
     document.getElementById("clear-filters-2").addEventListener("click", reset);
-    apply();
+    state.search = location.search.replace(/^\?/, "");
+    apply(true);
   }
 
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ---- */
