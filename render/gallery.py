@@ -20,7 +20,7 @@ from archcat.discover import Project
 from archcat.files import digest, real_dir, write_atomic
 from archcat.model import Node, Spec, View
 from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
-from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
+from archcat.vocab import Pattern, Technology, Vocabulary, load_vocabulary, split_technologies
 
 
 def slug(text: str) -> str:
@@ -42,6 +42,15 @@ def tech_anchor(name: str) -> str:
     from archcat.files import digest
 
     return f"t-{plain}-{digest(name)[:6]}"
+
+
+def tech_page(entry: TechEntry) -> str:
+    """A technology's own page: every component that runs it (the technologies page lists the first few)."""
+    return f"technologies/{entry.anchor}.html"
+
+
+# How many architectures the technologies and patterns pages name in each entry; its own page lists all.
+LIST_SHOWN = 6
 
 
 def safe_url(url: str | None) -> str | None:
@@ -118,6 +127,11 @@ class Site:
 
     def pattern_users(self, pattern_id: str) -> list[Spec]:
         return [s for s in self.specs if pattern_id in patterns_of(s)]
+
+    def patterns_used(self) -> list[tuple[str, Pattern, list[Spec]]]:
+        """Every pattern some spec uses, by name, with those specs."""
+        named = sorted(self.vocab.patterns.items(), key=lambda item: (item[1].name.lower(), item[0]))
+        return [(pid, pattern, users) for pid, pattern in named if (users := self.pattern_users(pid))]
 
     def pattern_lessons(self, pattern_id: str) -> list[tuple[Spec, int]]:
         return [(s, i) for s in self.specs for i, lesson in enumerate(s.arch.lessons) if pattern_id in lesson.patterns]
@@ -394,7 +408,8 @@ def environment(templates: Path, vocab: Vocabulary):
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
-                       decade=decade, split_technologies=split_technologies,
+                       decade=decade, split_technologies=split_technologies, tech_page=tech_page,
+                       LIST_SHOWN=LIST_SHOWN,
                        SLIDE_PNG=(SLIDE_WIDTH * PNG_SCALE, SLIDE_HEIGHT * PNG_SCALE),
                        SLIDE_DPI=round(SLIDE_WIDTH * PNG_SCALE / SLIDE_INCHES), PNG_DPI=PNG_DPI)
     return env
@@ -451,7 +466,12 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
              spec=spec, page_id="architecture", drawn=drawn, view_data=data, png_sizes=sizes)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
+    for entry in site.technologies.values():
+        page("technology.html", tech_page(entry), everything, page_id="technologies", entry=entry)
     page("patterns.html", "patterns.html", everything, page_id="patterns")
+    for pid, pattern, users in site.patterns_used():
+        page("pattern.html", f"patterns/{pid}.html", everything, page_id="patterns", pid=pid, pattern=pattern,
+             users=users, lessons=site.pattern_lessons(pid))
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
     static = templates / "static"
     from archcat.cache import MAX_TREE_FILE_BYTES, tree_files

@@ -935,6 +935,53 @@ def test_technology_letters_are_finger_sized(site, contexts):
         tab.close()
 
 
+def _entry_text(entry) -> str:
+    info = entry.info
+    return " ".join([entry.name] + ([info.category, info.summary, " ".join(info.alternatives)] if info else [])).lower()
+
+
+@pytest.mark.parametrize("rel", ["technologies.html", "patterns.html"])
+def test_technologies_and_patterns_can_be_searched(site, page, rel):
+    """A word narrows the entries to those whose name, kind, summary or alternatives hold it; the address
+    keeps it; each entry names a few users and links to its own page, which lists every one."""
+    if rel == "technologies.html":
+        texts = {entry.anchor: _entry_text(entry) for entry in SITE.technologies.values()}
+        word = "queue"
+    else:
+        texts = {f"p-{pid}": f"{pattern.name} {pattern.summary}".lower()
+                 for pid, pattern in SITE.vocab.patterns.items() if SITE.pattern_users(pid)}
+        word = "cache"
+    expected = {anchor for anchor, text in texts.items() if word in text}
+    assert 0 < len(expected) < len(texts)
+    page.goto(url(site, rel))
+    shown = ("() => Array.from(document.querySelectorAll('.filterable'))"
+             ".filter(e => e.getClientRects().length).map(e => e.id)")
+    assert set(page.evaluate(shown)) == set(texts)
+    page.fill("#q", word)
+    assert set(page.evaluate(shown)) == expected
+    assert page.locator("[data-count]").inner_text().startswith(f"{len(expected)} of {len(texts)} ")
+    assert query_of(page) == {"q": [word]}
+    page.fill("#q", "zqxjv")
+    assert page.evaluate(shown) == [] and page.locator("[data-empty]").is_visible()
+    page.goto(url(site, rel, {"q": word}))  # the address opens the same search
+    assert set(page.evaluate(shown)) == expected
+
+
+def test_a_technology_page_lists_every_component_that_runs_it(site):
+    from archcat.gallery import LIST_SHOWN, tech_page
+
+    busiest = max(SITE.technologies.values(), key=lambda entry: (len(entry.specs), entry.name))
+    assert len(busiest.specs) > LIST_SHOWN  # the overview names a few, the technology's page every one
+    page = (site / tech_page(busiest)).read_text(encoding="utf-8")
+    for usage in busiest.usages:
+        assert f'href="../architectures/{usage.spec.id}.html#c-{usage.node.id}"' in page
+    overview = (site / "technologies.html").read_text(encoding="utf-8")
+    section = overview[overview.index(f'id="{busiest.anchor}"'):]
+    section = section[:section.index("</section>")]
+    assert f"and {len(busiest.specs) - LIST_SHOWN} more" in section
+    assert section.count('href="architectures/') == LIST_SHOWN
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 8. No console errors
 # ---------------------------------------------------------------------------------------------------------------
@@ -986,7 +1033,8 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
             wait_image(tab, "#side-b img")
         if rel == "technologies.html" and scheme == "dark":
             # The longest page: in dark mode only what the scheme changes (colours), on its first entries.
-            results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"]]},
+            results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"],
+                                                            ["#tech-list > section:nth-child(-n+3)"]]},
                                 options={"runOnly": ["color-contrast", "link-in-text-block"]})
             assert any(p["id"] == "color-contrast" and len(p["nodes"]) > 50 for p in results.response["passes"])
         else:

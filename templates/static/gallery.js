@@ -179,6 +179,42 @@
     apply(true);
   }
 
+  /* ---- Technologies and patterns: a search over the entries ---- */
+  function initListFilter() {
+    var form = document.querySelector("form.list-filter");
+    if (!form) return;
+    var root = document.querySelector(form.getAttribute("data-filter"));
+    var entries = Array.prototype.map.call(root.querySelectorAll(".filterable"), function (el) {
+      return { el: el, text: el.getAttribute("data-text").toLowerCase() };
+    });
+    var groups = root.querySelectorAll(".letter-group");
+    var count = form.querySelector("[data-count]"), noun = count.getAttribute("data-count");
+    var empty = document.querySelector("[data-empty]");
+    var input = form.elements.q;
+    var params = new URLSearchParams(location.search);
+    if (params.get("q")) input.value = params.get("q");
+    function apply() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      entries.forEach(function (entry) {
+        var ok = words.every(function (w) { return entry.text.indexOf(w) !== -1; });
+        entry.el.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      Array.prototype.forEach.call(groups, function (group) {
+        group.hidden = !group.querySelector(".filterable:not([hidden])");
+      });
+      count.textContent = shown === entries.length ? entries.length + " " + noun : shown + " of " + entries.length + " " + noun;
+      empty.hidden = shown !== 0;
+      var query = new URLSearchParams();
+      if (input.value) query.set("q", input.value);
+      setQuery(query);
+    }
+    form.addEventListener("input", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    if (input.value) apply();
+  }
+
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ---- */
   function initDiagram(figure, onStep) {
     var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
@@ -667,4 +703,5 @@
     initPngExports();
   }
   if (page === "compare") initCompare();
+  if (page === "technologies" || page === "patterns") initListFilter();
 }());
