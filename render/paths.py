@@ -9,6 +9,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     thumbs/<spec>-<theme>.png                  index card thumbnails
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
+    decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
     assets/                                    style sheet and script
 """
 
@@ -70,3 +71,23 @@ def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> P
 
 def deck_path(out: Path, spec_id: str, theme: str) -> Path:
     return out / deck_href(spec_id, theme)
+
+
+# Not a spec id (those are lower-case words joined by hyphens), so it never clashes with one.
+ANKI_CATALOG = "archcat_catalog"
+
+
+def anki_href(spec_id: str) -> str:
+    return f"decks/{spec_id}.apkg"
+
+
+def anki_catalog_href() -> str:
+    return f"decks/{ANKI_CATALOG}.apkg"
+
+
+def anki_path(out: Path, spec_id: str) -> Path:
+    return out / anki_href(spec_id)
+
+
+def anki_catalog_path(out: Path) -> Path:
+    return out / anki_catalog_href()
