@@ -28,7 +28,7 @@ from archcat.diagnostics import errors
 from archcat.discover import Project
 from archcat.jobs import plan, run_jobs
 from archcat.model import Spec
-from archcat.paths import diagram_path
+from archcat.paths import anki_catalog_path, anki_path, diagram_path
 from archcat.vocab import load_vocabulary
 from tests.conftest import REPO
 
@@ -319,3 +319,35 @@ def test_anki_imports_the_decks_and_updates_notes_instead_of_copying_them(spec, 
                                                                        ) == sum(len(s.arch.views) for s in specs)
     finally:
         collection.close()
+
+
+def test_cli_writes_a_deck_and_the_catalog_deck(project: Project, capsys):
+    from archcat.cli import main
+
+    root = str(project.root)
+    assert main(["--root", root, "deck", "--anki", "shop-2020"]) == 0
+    path = anki_path(project.output, "shop-2020")
+    assert str(path) in capsys.readouterr().out
+    package = read(path.read_bytes())
+    assert len(package.notes) == sum(expected_notes(load_catalog(project)[0][0]).values()) >= 9
+    assert main(["--root", root, "deck", "--anki", "--all", "--out", str(project.root / "elsewhere")]) == 0
+    catalog = read(anki_catalog_path(project.root / "elsewhere").read_bytes())
+    assert [n["guid"] for n in catalog.notes] == [n["guid"] for n in package.notes]
+
+
+def test_cli_errors_are_clear(project: Project, capsys):
+    from archcat.cli import main
+
+    root = str(project.root)
+    assert main(["--root", root, "deck", "--anki", "shop-2002"]) == 1
+    err = capsys.readouterr().err
+    assert "no spec with id 'shop-2002'" in err and "did you mean 'shop-2020'" in err
+    for args, message in ((["deck", "--anki"], "name one spec ID, or --all"),
+                          (["deck", "--all"], "add --anki"),
+                          (["deck", "--anki", "--all", "shop-2020"], "not both"),
+                          (["deck", "--anki", "--theme", "dark", "shop-2020"], "night modes")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--root", root, *args])
+        assert exit_.value.code == 2
+        assert message in capsys.readouterr().err
+    assert not (project.output / "decks").exists()
