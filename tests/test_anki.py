@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+import shutil
 import sqlite3
 import zipfile
 from dataclasses import dataclass
@@ -351,3 +352,22 @@ def test_cli_errors_are_clear(project: Project, capsys):
         assert exit_.value.code == 2
         assert message in capsys.readouterr().err
     assert not (project.output / "decks").exists()
+
+
+def test_build_with_slides_writes_and_links_the_decks(project: Project, tmp_path: Path):
+    from archcat.build import build
+
+    site = tmp_path / "site"
+    build(project, out=site, slides=True)
+    page = (site / "architectures" / "shop-2020.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    (href,) = re.findall(r'href="\.\./(decks/[^"]+\.apkg)" download>Flashcards \(Anki\)</a>', page)
+    notes = len(read((site / href).read_bytes()).notes)
+    assert f"{notes} cards to study in Anki" in page
+    (catalog_href,) = re.findall(r'href="(decks/[^"]+\.apkg)" download>Flashcards of the whole catalog', index)
+    assert (site / catalog_href).is_file() and f"{notes} cards, a subdeck per architecture" in index
+    plain = tmp_path / "plain"
+    shutil.copytree(project.architectures, tmp_path / "p2" / "architectures")
+    build(Project(tmp_path / "p2"), out=plain)
+    assert ".apkg" not in (plain / "architectures" / "shop-2020.html").read_text(encoding="utf-8")
+    assert not (plain / "decks").exists()
