@@ -92,6 +92,8 @@ def note_time() -> int:
 
 # --- the note type ----------------------------------------------------------------------
 
+# Anki knows a note type by these names: renaming, adding or removing one makes an import add a second note
+# type, and notes already imported would no longer be updated. The templates and CSS may change freely.
 FIELDS = ("Question", "Question diagram", "Answer", "Answer diagram", "Source", "Context")
 
 FRONT = """<div class="context">{{Context}}</div>
