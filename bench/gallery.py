@@ -130,8 +130,8 @@ def lighthouse(base: str, first: str) -> dict[str, dict[str, int]]:
         subprocess.run(["npm", "install", "--prefix", str(BENCH), "--no-audit", "--no-fund"], check=True)
     scores = {}
     env = dict(os.environ, CHROME_PATH=shutil.which("chromium") or "chromium")
-    for rel in LIGHTHOUSE_PAGES:
-        rel = rel.format(first=first)
+    for pattern in LIGHTHOUSE_PAGES:
+        rel = pattern.format(first=first)
         with tempfile.NamedTemporaryFile(suffix=".json") as report:
             subprocess.run([str(binary), base + rel, "--quiet", "--output=json", f"--output-path={report.name}",
                             "--chrome-flags=--headless=new --no-sandbox",

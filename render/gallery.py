@@ -428,6 +428,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     vocab = load_vocabulary(project)
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
     env = environment(templates, vocab)
+    from archcat.anki import template_globals
+
+    env.globals.update(template_globals(vocab))
     written: list[Path] = []
     catalog = catalog_data(site)
     cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None

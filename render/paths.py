@@ -8,6 +8,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     diagrams/<spec>/<view>-<theme>.<format>    every view as SVG and PDF (stable, for embedding)
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
+    decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
     assets/                                    style sheet and script
 """
 
@@ -72,3 +73,23 @@ def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> P
 
 def deck_path(out: Path, spec_id: str, theme: str) -> Path:
     return out / deck_href(spec_id, theme)
+
+
+# Not a spec id (those are lower-case words joined by hyphens), so it never clashes with one.
+ANKI_CATALOG = "archcat_catalog"
+
+
+def anki_href(spec_id: str) -> str:
+    return f"decks/{spec_id}.apkg"
+
+
+def anki_catalog_href() -> str:
+    return f"decks/{ANKI_CATALOG}.apkg"
+
+
+def anki_path(out: Path, spec_id: str) -> Path:
+    return out / anki_href(spec_id)
+
+
+def anki_catalog_path(out: Path) -> Path:
+    return out / anki_catalog_href()
