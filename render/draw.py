@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from archcat.files import write_atomic
 
@@ -348,7 +348,9 @@ def encode_palette_png(raster: Raster, *, dpi: int | None = None) -> bytes:
     # the most common colours (the fills, lines and text) takes that colour exactly.
     import heapq
 
-    common = [colour for _, colour in heapq.nlargest(EXACT_COLOURS, sample.getcolors(1 << 16) or [])]
+    counted = sample.getcolors(1 << 16) or []
+    common: list[list[int]] = [list(cast(tuple[int, int, int], colour))
+                               for _, colour in heapq.nlargest(EXACT_COLOURS, counted)]
     entries = indexed.getpalette() or []
     for i in range(0, len(entries), 3):
         entry = entries[i:i + 3]

@@ -330,8 +330,10 @@ def test_anchors_on_a_page_are_unique(proj, tmp_path):
         ids = re.findall(r'(?<![\w-])id="([^"]+)"', (tmp_path / "site" / page).read_text(encoding="utf-8"))
         assert len(ids) == len(set(ids)), (page, sorted({i for i in ids if ids.count(i) > 1}))
     techs = (tmp_path / "site" / "technologies.html").read_text(encoding="utf-8")
-    anchors = re.findall(r'<section class="tech" id="([^"]+)"', techs)
+    anchors = re.findall(r'<section class="tech filterable" id="([^"]+)"', techs)
     assert len(anchors) == len(set(anchors)) and "t-c" in anchors
+    for anchor in anchors:  # each technology's own page is named by its anchor, so none overwrites another
+        assert (tmp_path / "site" / "technologies" / f"{anchor}.html").is_file(), anchor
 
 
 def test_an_empty_path_and_an_unreadable_icon_are_located_errors(proj):
