@@ -670,7 +670,7 @@ def parse_site(site: Path) -> dict[Path, PageParser]:
 
 def test_every_internal_link_and_image_resolves(site):
     pages = parse_site(site)
-    assert len(pages) == TOTAL + 5
+    assert len(pages) == TOTAL + 6
     root = site.resolve()
     broken: list[str] = []
     checked = cross_fragments = 0
