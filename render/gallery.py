@@ -476,6 +476,12 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         page("pattern.html", f"patterns/{pid}.html", everything, page_id="patterns", pid=pid, pattern=pattern,
              users=users, lessons=site.pattern_lessons(pid))
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
+    from archcat.dataset import data_page, write_dataset
+    from archcat.insights import insights
+
+    written += write_dataset(site, out, cache, everything)
+    page("data.html", "data.html", everything, page_id="data", data=data_page(site, out))
+    page("insights.html", "insights.html", everything, page_id="insights", insights=insights(site))
     static = templates / "static"
     from archcat.cache import MAX_TREE_FILE_BYTES, tree_files
     from archcat.files import read_limited
