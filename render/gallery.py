@@ -348,6 +348,10 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     vocab = load_vocabulary(project)
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
     env = environment(templates, vocab)
+    from archcat import eras
+
+    timelines = eras.companies(site.specs, site.tech_name)
+    env.globals.update(eras.template_globals(site, timelines))
     written: list[Path] = []
     catalog = catalog_data(site)
     cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None
@@ -380,6 +384,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     page("patterns.html", "patterns.html", everything, page_id="patterns")
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
+    eras.write_pages(timelines, templates, out, page, everything)
     static = templates / "static"
     from archcat.cache import MAX_TREE_FILE_BYTES, tree_files
     from archcat.files import read_limited
