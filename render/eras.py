@@ -306,7 +306,9 @@ def compare_with(site: Site, spec: Spec, limit: int = 3) -> list[tuple[Spec, str
             picks.append(other)
     out = []
     for other in picks[:limit]:
-        reason = why.get(other.id) or f"another era of {spec.arch.name}"
+        reason = why.get(other.id, "")
+        if other.arch.name == spec.arch.name and not reason.startswith("another era"):
+            reason = "; ".join(part for part in (f"another era of {spec.arch.name}", reason) if part)
         if domain and other.arch.domain == domain and other.arch.name != spec.arch.name:
             reason = f"same domain, {site.vocab.domains[domain].name}; {reason}"
         out.append((other, reason))
