@@ -16,6 +16,12 @@ from archcat.model import Spec
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID_SPEC = FIXTURES / "valid" / "shop-2020.yaml"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
+                    "Chromium; run `make test` (it installs it) or `sudo apt-get install chromium`.")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +41,42 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (out / "index.html").is_file():  # the build puts its output in place in one step
             build(Project(REPO), out=out)
     return out
+
+
+# One Chromium per test process, shared by every browser test file: Playwright's sync API runs one instance per
+# thread, so each file starting its own would fail whenever two of them run in the same process.
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """contexts(scheme, phone=False): one browser context per colour scheme and screen, made on first use."""
+    made = {}
+
+    def get(scheme: str = "light", phone: bool = False):
+        key = (scheme, phone)
+        if key not in made:
+            if phone:
+                options = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+            else:
+                options = {"viewport": DESKTOP}
+            made[key] = browser.new_context(color_scheme=scheme, **options)
+            made[key].set_default_timeout(15_000)
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from archcat.discover import Project
 from archcat.gallery import decade, make_site, patterns_of
 from archcat.paths import FORMATS, THEMES
 from archcat.vocab import load_vocabulary
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO
 
 PROJECT = Project(REPO)
 SPECS, _PROBLEMS = load_catalog(PROJECT)
@@ -35,12 +35,6 @@ TOTAL = len(SPECS)
 FOUNDATIONS = ("twitter-2013", "instagram-2011", "whatsapp-2014")
 PAGES = ("index.html", "architectures/twitter-2013.html", "technologies.html", "patterns.html", "compare.html")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
-                    "Chromium; run `make test` (it installs it) or `sudo apt-get install chromium`.")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 SHOTS = Path("/tmp/gallery-shots")
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -125,42 +119,8 @@ def label_of(spec) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Fixtures: one build, one browser, a few contexts
+# Fixtures: one build, one browser, a few contexts (the first three in conftest, shared by every browser test)
 # ---------------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def contexts(browser):
-    """contexts(scheme, phone=False): one browser context per colour scheme and screen, made on first use."""
-    made = {}
-
-    def get(scheme: str = "light", phone: bool = False):
-        key = (scheme, phone)
-        if key not in made:
-            if phone:
-                options = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-            else:
-                options = {"viewport": DESKTOP}
-            made[key] = browser.new_context(color_scheme=scheme, **options)
-            made[key].set_default_timeout(15_000)
-        return made[key]
-
-    yield get
-    for context in made.values():
-        context.close()
 
 
 @pytest.fixture
@@ -710,7 +670,8 @@ def parse_site(site: Path) -> dict[Path, PageParser]:
 
 def test_every_internal_link_and_image_resolves(site):
     pages = parse_site(site)
-    assert len(pages) == TOTAL + 4
+    companies = Counter(spec.arch.name for spec in SPECS)  # the eras: an index, a timeline per company with 2+ specs
+    assert len(pages) == TOTAL + 4 + 1 + sum(n > 1 for n in companies.values())
     root = site.resolve()
     broken: list[str] = []
     checked = cross_fragments = 0
