@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING
 from archcat.files import digest
 from archcat.gallery import patterns_of
 from archcat.model import Lesson, Metric, Node, Spec
-from archcat.paths import diagram_path
+from archcat.paths import diagram_path, eras_href
 from archcat.vocab import split_technologies
 
 if TYPE_CHECKING:
     from archcat.gallery import Site
 
-INDEX_HREF = "eras/index.html"
 
 # Words naming what a key number counts. Two numbers whose labels differ align when both labels come down to the
 # same one of these words once filler, the company's name and what follows a comma are set aside ("Tweets stored
@@ -266,7 +265,7 @@ class Company:
 
     @property
     def href(self) -> str:
-        return f"eras/{self.slug}.html"
+        return eras_href(self.slug)
 
     @property
     def years(self) -> str:
@@ -345,7 +344,7 @@ def write_pages(found: list[Company], templates: Path, out: Path, page: Callable
     drawn into `out` (a catalog whose own templates have no eras.html gets no timeline pages)."""
     if not (templates / "eras.html").is_file() or not (templates / "eras-index.html").is_file():
         return
-    page("eras-index.html", INDEX_HREF, depends_on, companies=found, page_id="eras")
+    page("eras-index.html", eras_href(), depends_on, companies=found, page_id="eras")
     for company in found:
         sizes = {spec.id: diagram_size(diagram_path(out, spec.id, spec.arch.views[0].id, "light", "svg"))
                  for spec in company.eras}
