@@ -289,6 +289,7 @@ def test_timeline_page_of_the_scratch_catalog(gallery: Path, loaded):
     for text in ("Queue the slow work", "Shard the users", "(was Web servers)", "5 million", "in 2011"):
         assert text in html
     assert re.search(r"Removed \(1\)</h5>\s*<ul[^>]*><li>Cache</li>", html)
+    assert "change-note" not in html  # three of four components kept: one system, before and after
 
 
 def test_index_of_timelines_and_links_from_each_era(gallery: Path):

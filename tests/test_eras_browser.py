@@ -74,6 +74,12 @@ def test_timeline_shows_each_era_in_order_with_its_diagram_and_changes(site, con
                                            change.patterns.added) if part)
         lessons = tab.eval_on_selector_all(f"#era-{last.id} .era-lessons a", "a => a.map(e => e.textContent)")
         assert lessons == [lesson.title for lesson in last.arch.lessons]
+        # Overviews with little in common are flagged: the specs may draw different parts of the company.
+        for step in TWITTER.changes:
+            c = step.components
+            little = len(c.kept) * 5 < min(len(c.kept) + len(c.removed), len(c.kept) + len(c.added))
+            assert tab.locator(f"#era-{step.after.id} .change-note").count() == int(little), step.after.id
+        assert any(len(step.components.kept) <= 1 for step in TWITTER.changes)
     finally:
         tab.close()
 
