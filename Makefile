@@ -14,8 +14,9 @@ STAMP  := $(VENV)/.installed-stamp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# The Anki decks' notes carry the last commit's time, so that importing a newer deck updates their cards.
 gallery: setup ## build diagrams, slide exports, decks and gallery from architectures/ into output/
-	$(BIN)/archcat build --slides
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)} $(BIN)/archcat build --slides
 
 test: setup ## run the tests (real Graphviz renders, Chromium for the gallery, LibreOffice for the decks)
 	@sh scripts/install-system-deps.sh --test

@@ -3,8 +3,8 @@
 Nothing is written until every spec has validated. Each step lives in its own
 module; this one only puts them in order:
 
-    catalog.load_catalog -> jobs.run_jobs (graph -> draw) -> deck.build_decks -> gallery.build_site
-    -> output.swap_in
+    catalog.load_catalog -> jobs.run_jobs (graph -> draw) -> deck.build_decks -> anki.build_anki_decks
+    -> gallery.build_site -> output.swap_in
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from archcat.output import (
     staging_folder,
     swap_in,
 )
+from archcat.paths import DECK_PICTURES, SITE_FORMATS
 
 if TYPE_CHECKING:
     from archcat.model import Spec
@@ -50,10 +51,11 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
           progress: Progress | None = None, cache: Cache | None = None, slides: bool = False) -> BuildResult:
     """Validate the whole catalog, render every view, and swap the result into `out`.
 
-    With a cache, views, thumbnails and pages whose inputs did not change are
+    With a cache, views and pages whose inputs did not change are
     reused instead of rebuilt. Pass `Cache(None)` to build everything afresh.
-    With `slides`, also write the 16:9 slide exports and a deck per
-    architecture, linked from its page.
+    With `slides`, also write the 16:9 slide exports, a deck and Anki
+    flashcards per architecture, linked from its page, and the catalog's
+    Anki deck, linked from the index.
     """
     out = out or project.output
     cache = cache if cache is not None else default_cache(project)
@@ -73,16 +75,22 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
     with build_lock(out):
         staging = staging_folder(out)
         try:
-            jobs = plan(specs, thumbnails=True)
+            jobs = plan(specs, formats=SITE_FORMATS, deck_pictures=("light",) if slides else ())
             if slides:
-                jobs += plan(specs, preset="slide")
+                jobs += plan(specs, formats=SITE_FORMATS, preset="slide")
             written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)
             if slides:
+                from archcat.anki import build_anki_decks
                 from archcat.deck import build_decks
+                from archcat.vocab import load_vocabulary
 
                 written += build_decks(specs, staging)
+                # the decks' pictures live in the decks, not beside them
+                shutil.rmtree(staging / DECK_PICTURES)
+                written = [path for path in written if DECK_PICTURES not in path.relative_to(staging).parts]
+                written += build_anki_decks(specs, staging, vocab=load_vocabulary(project))
             from archcat.gallery import build_site
 
             written += build_site(project, specs, staging, cache=cache, presenter=slides)

@@ -311,17 +311,64 @@ def cmd_terms(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from archcat.deck import build_deck
-    from archcat.jobs import plan, run_jobs
-    from archcat.paths import deck_path
+    import shutil
 
+    from archcat.jobs import plan, run_jobs
+
+    if args.all and not args.anki:
+        args.parser.error("--all writes the Anki deck of the whole catalog; add --anki")
+    if args.anki and args.theme:
+        args.parser.error("--theme sets slide colours; Anki decks follow Anki's own light and night modes")
+    if args.all == bool(args.id):
+        args.parser.error("name one spec ID, or --all for the whole catalog" if not args.all
+                          else "give a spec ID or --all, not both")
     project = _project(args)
+    if args.anki:
+        return _anki_deck(project, args)
+    from archcat.deck import build_deck
+    from archcat.paths import DECK_PICTURES, deck_path
+
+    theme = args.theme or "light"
     spec = _one_spec(project, args.id)
     out = _render_folder(project, args)
-    _, failures = run_jobs(plan([spec], themes=(args.theme,), formats=("png", "svg")), out, workers=args.jobs)
+    pictures = out / DECK_PICTURES
+    try:
+        _, failures = run_jobs(plan([spec], themes=(theme,), formats=("svg",), deck_pictures=(theme,)),
+                               out, workers=args.jobs)
+        if failures:
+            raise BuildFailed(failures)
+        path = build_deck(spec, out, deck_path(out, spec.id, theme), theme=theme)
+    finally:
+        shutil.rmtree(pictures, ignore_errors=True)  # they live on in the deck
+    _console().print(_escape(visible(str(path))))
+    return EXIT_OK
+
+
+def _anki_deck(project, args: argparse.Namespace) -> int:
+    """`archcat deck --anki ID` and `archcat deck --anki --all`: Anki packages from the light SVGs."""
+    from archcat.anki import build_anki_catalog, build_anki_deck
+    from archcat.jobs import plan, run_jobs
+    from archcat.paths import anki_catalog_path, anki_path
+    from archcat.vocab import load_vocabulary
+
+    if args.all:
+        from archcat.catalog import load_catalog
+
+        specs, problems = load_catalog(project)
+        if errors(problems) or not specs:
+            raise BuildFailed(problems or [Diagnostic(str(project.architectures), 1, 1, "no specs found",
+                                                      "run `archcat new ID` to start one")])
+    else:
+        specs = [_one_spec(project, args.id)]
+    out = _render_folder(project, args)
+    _, failures = run_jobs(plan(specs, themes=("light",), formats=("svg",)), out, workers=args.jobs)
     if failures:
         raise BuildFailed(failures)
-    path = build_deck(spec, out, deck_path(out, spec.id, args.theme), theme=args.theme)
+    vocab = load_vocabulary(project)
+    if args.all:
+        path = build_anki_catalog(specs, out, anki_catalog_path(out), vocab=vocab)
+    else:
+        path = build_anki_deck(specs[0], out, anki_path(out, specs[0].id), vocab=vocab)
     _console().print(_escape(visible(str(path))))
     return EXIT_OK
 
@@ -440,13 +487,23 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("text", nargs="?", help="search the ids, names and meanings")
         p.set_defaults(func=cmd_terms, vocabulary=name)
 
-    p = sub.add_parser("deck", help="write a PowerPoint deck of one architecture",
+    from archcat.paths import anki_catalog_href
+
+    p = sub.add_parser("deck", help="write a PowerPoint deck, or Anki flashcards, of one architecture",
                        description="Write OUT/decks/ID-THEME.pptx: a title slide with the key numbers, a slide per "
-                                   "view with its request flow as speaker notes, a slide per lesson, and the sources.")
-    p.add_argument("id", help="spec id")
-    p.add_argument("--theme", choices=["light", "dark"], default="light", help="slide colours (default: light)")
+                                   "view with its request flow as speaker notes, a slide per lesson, and the sources. "
+                                   "With --anki, write OUT/decks/ID.apkg instead: Anki flashcards made from the spec "
+                                   "(diagrams, flow steps, technologies, key numbers, lessons, patterns), each answer "
+                                   "with its source; re-importing an updated deck updates its cards.")
+    p.add_argument("id", nargs="?", help="spec id")
+    p.add_argument("--theme", choices=["light", "dark"], help="slide colours (default: light)")
+    p.add_argument("--anki", action="store_true",
+                   help="write Anki flashcards (.apkg) instead of slides: OUT/decks/ID.apkg")
+    p.add_argument("--all", action="store_true",
+                   help="with --anki: one deck of the whole catalog, a subdeck per architecture, as "
+                        f"OUT/{anki_catalog_href()}")
     _output_options(p)
-    p.set_defaults(func=cmd_deck)
+    p.set_defaults(func=cmd_deck, parser=p)
 
     p = sub.add_parser("lsp", help="run the language server an editor talks to over stdio",
                        description="Speak the Language Server Protocol on stdin and stdout: diagnostics as you "

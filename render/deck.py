@@ -52,7 +52,7 @@ from pptx.util import Emu, Inches, Pt
 from archcat.files import write_atomic
 from archcat.graph import PALETTES as DIAGRAM_PALETTES
 from archcat.model import Architecture, Metric, Source, Spec, View
-from archcat.paths import deck_path, diagram_path
+from archcat.paths import deck_path, deck_picture_path, diagram_path
 from archcat.svg import Geometry, geometry
 
 SLIDE_WIDTH = 13.333  # inches: 16:9
@@ -91,19 +91,21 @@ PALETTES = {"light": _palette("light", link="#1d4ed8", card="#f1f4f7"),
 
 
 def build_decks(specs: list[Spec], out: Path) -> list[Path]:
-    """A light deck per architecture, from the light PNGs already rendered into `out`."""
+    """A light deck per architecture, from the light pictures and SVGs already rendered into `out`."""
     return [build_deck(spec, out, deck_path(out, spec.id, "light")) for spec in specs]
 
 
 def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> Path:
-    """Write the deck of `spec` to `out`, atomically, using the PNGs already rendered under `images`."""
+    """Write the deck of `spec` to `out`, atomically, using the pictures (`deck_picture_path`: PNGs with a
+    palette, a third of the bytes of the full-colour ones) and SVGs already rendered under `images`."""
     if theme not in PALETTES:
         raise ValueError(f"unknown theme '{theme}'; choose one of {', '.join(PALETTES)}")
     arch = spec.arch
-    pictures = {view.id: diagram_path(images, spec.id, view.id, theme, "png") for view in arch.views}
+    pictures = {view.id: deck_picture_path(images, spec.id, view.id, theme) for view in arch.views}
     for view_id, picture in pictures.items():
         if not picture.is_file():
-            raise FileNotFoundError(f"view '{view_id}' of {spec.id} has no {theme} PNG at {picture}; render it first")
+            raise FileNotFoundError(f"view '{view_id}' of {spec.id} has no {theme} picture at {picture}; "
+                                    "render it first")
     deck = _Deck(PALETTES[theme])
     deck.prs.core_properties.title = f"{arch.name}: {arch.title}"
     deck.prs.core_properties.subject = f"{arch.name} architecture, {_when(arch)}"

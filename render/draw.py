@@ -56,11 +56,8 @@ def graphviz_version() -> str:
 
 @dataclass(frozen=True)
 class Target:
-    format: str  # png, svg, pdf, or "thumb": a small PNG for index cards, drawn from the same run
+    format: str  # png, svg, pdf, or "deck": the PNG with a palette (encode_palette_png), for decks
     path: Path
-
-
-THUMB_WIDTH = 480
 
 
 def render(dot_source: str, targets: list[Target], *, timeout: float | None = None,
@@ -80,12 +77,13 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
     timeout = DOT_TIMEOUT_SECONDS if timeout is None else timeout
     for target in targets:
         target.path.parent.mkdir(parents=True, exist_ok=True)
-    rasters = [t for t in targets if t.format in ("png", "thumb")]
+    rasters = [t for t in targets if t.format in ("png", "deck")]
     vectors = {t.format for t in targets if t.format in ("svg", "pdf")}
     if rasters:
         vectors.add("pdf")
     with tempfile.TemporaryDirectory(prefix="archcat-", dir=targets[0].path.parent) as tmp:
         deadline = time.monotonic() + timeout
+        dot_source, originals = small_icons(dot_source, Path(tmp))
         engine, dot_source = with_badges(dot_source, Path(tmp), deadline, timeout)
         command = [dot_binary(), *engine]
         for fmt in sorted(vectors):
@@ -93,16 +91,49 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
         _run_graphviz(command, dot_source, deadline, timeout)
         files: dict[str, bytes] = {}
         if "svg" in vectors:
-            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about)
+            files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about, originals)
         if "pdf" in vectors:
             files["pdf"] = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes())
         if rasters:
-            sizes = [("scale", PNG_DPI / 72) if t.format == "png" else ("width", THUMB_WIDTH) for t in rasters]
-            drawn = rasterize(files["pdf"], sizes, transparent=transparent)
-            for target, raster in zip(rasters, drawn, strict=True):
-                files[target.format] = encode_png(raster, dpi=PNG_DPI if target.format == "png" else None)
+            [raster] = rasterize(files["pdf"], [("scale", PNG_DPI / 72)], transparent=transparent)
+            for target in rasters:
+                encode = encode_png if target.format == "png" else encode_palette_png
+                files[target.format] = encode(raster, dpi=PNG_DPI)
         for target in targets:
             write_atomic(target.path, files[target.format])
+
+
+_ICON_SRC = re.compile(r'SRC="([^"]+)"')
+
+
+def small_icons(dot_source: str, tmp: Path) -> tuple[str, dict[str, str]]:
+    """The DOT source drawing every icon from its compact copy (`icon_for_svg`: at most ICON_PIXELS a
+    side), written into `tmp`, and which original each copy stands for. An icon is drawn 64 points
+    wide, so the copy holds 2 pixels a point, as many as the 144-dpi PNG draws, and every format
+    draws the same pixels: a PDF carries a third of the icon bytes it would carry otherwise."""
+    import html
+
+    copies: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        original = html.unescape(match.group(1))
+        path = Path(original)
+        if path.suffix.lower() != ".png" or not path.is_absolute() or not path.is_file():
+            return match.group(0)  # left as it is: Graphviz (and the SVG check after it) reports it
+        if original not in copies.values():
+            info = path.stat()
+            try:
+                data, _ = icon_for_svg(original, info.st_mtime_ns, info.st_size)
+            except OSError as exc:
+                raise DrawError(f"icon {original!r} could not be read: {exc}") from exc
+            small = tmp / f"icon-{len(copies) + 1}.png"
+            small.write_bytes(data)
+            copies[str(small)] = original
+        small_path = next(k for k, v in copies.items() if v == original)
+        return f'SRC="{html.escape(small_path, quote=True)}"'
+
+    return _ICON_SRC.sub(swap, dot_source), copies
+
 
 
 def with_badges(dot_source: str, tmp: Path, deadline: float, timeout: float) -> tuple[list[str], str]:
@@ -225,6 +256,13 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 32_000
 
 
+def png_pixels(width_pt: float, height_pt: float) -> tuple[int, int]:
+    """The size in pixels of the PNG `render` draws of a page `width_pt` x `height_pt` points: 144 dpi,
+    shrunk to stay within MAX_PIXELS and MAX_SIDE (the gallery draws its PNGs in the browser at it)."""
+    scale = min(PNG_DPI / 72, (MAX_PIXELS / (width_pt * height_pt)) ** 0.5, MAX_SIDE / max(width_pt, height_pt))
+    return round(width_pt * scale), round(height_pt * scale)
+
+
 def rasterize(pdf: bytes, sizes: list[tuple[str, float]], *, transparent: bool = False) -> list[Raster]:
     """Draw the first page of `pdf` once per size: ("scale", pixels per point) or ("width", pixels).
 
@@ -286,6 +324,66 @@ def encode_png(raster: Raster, *, dpi: int | None = None) -> bytes:
     return b"".join(parts)
 
 
+EXACT_COLOURS = 16
+
+
+def encode_palette_png(raster: Raster, *, dpi: int | None = None) -> bytes:
+    """A PNG of at most 256 colours, about a third of `encode_png`'s bytes, for pictures that travel inside
+    decks. The palette is chosen from a third-size copy (the same colours, a ninth of the work) and
+    every pixel takes its nearest entry, undithered: flat fills stay flat, and text edges keep their
+    anti-aliasing within a level or two of the original."""
+    from PIL import Image
+
+    channels = 3 if raster.mode == "RGB" else 4
+    length = raster.width * channels
+    pixels = b"".join(raster.rows[y * (length + 1) + 1:(y + 1) * (length + 1)] for y in range(raster.height))
+    image = Image.frombytes(raster.mode, (raster.width, raster.height), pixels)
+    method = Image.Quantize.FASTOCTREE
+    if raster.mode != "RGB":  # a transparent background: Pillow's palette with alpha
+        return _encode_indexed(image.quantize(256, method=method, dither=Image.Dither.NONE), dpi)
+    sample = image.reduce(3)
+    indexed = image.quantize(palette=sample.quantize(256, method=method, dither=Image.Dither.NONE),
+                             dither=Image.Dither.NONE)
+    # The octree averages each bucket, so white comes out as 254: an entry within a few levels of one of
+    # the most common colours (the fills, lines and text) takes that colour exactly.
+    import heapq
+
+    common = [colour for _, colour in heapq.nlargest(EXACT_COLOURS, sample.getcolors(1 << 16) or [])]
+    entries = indexed.getpalette() or []
+    for i in range(0, len(entries), 3):
+        entry = entries[i:i + 3]
+        exact = next((c for c in common if max(abs(a - b) for a, b in zip(c, entry, strict=True)) <= 4), None)
+        if exact is not None:
+            entries[i:i + 3] = exact
+    indexed.putpalette(entries)
+    return _encode_indexed(indexed, dpi)
+
+
+def _encode_indexed(image, dpi: int | None) -> bytes:
+    import zlib
+
+    import deflate
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    width, height = image.size
+    entries = image.getpalette("RGBA") or []
+    used = image.getextrema()[1] + 1
+    colours = bytes(v for i in range(used) for v in entries[4 * i:4 * i + 3])
+    alphas = bytes(entries[4 * i + 3] for i in range(used))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 3, 0, 0, 0])
+    parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"PLTE", colours)]
+    if alphas.rstrip(b"\xff"):
+        parts.append(chunk(b"tRNS", alphas.rstrip(b"\xff")))
+    if dpi is not None:
+        parts.append(chunk(b"pHYs", round(dpi / 0.0254).to_bytes(4, "big") * 2 + b"\x01"))
+    raw = image.tobytes()
+    rows = b"".join(b"\0" + raw[y * width:(y + 1) * width] for y in range(height))
+    parts += [chunk(b"IDAT", bytes(deflate.zlib_compress(rows, 6))), chunk(b"IEND", b"")]
+    return b"".join(parts)
+
+
 # An icon is drawn 64 points wide; its embedded copy keeps at most twice that many pixels a side, enough
 # for a screen with a pixel ratio of 2 at full size, a fraction of the 256-pixel source icons' bytes.
 ICON_PIXELS = 128
@@ -317,13 +415,16 @@ def icon_for_svg(icon: str, mtime_ns: int, size: int) -> tuple[bytes, tuple[int,
     return buffer.getvalue(), picture.size
 
 
-def embed_icons(svg: bytes, about: Description | None = None) -> bytes:
+def embed_icons(svg: bytes, about: Description | None = None, copies: dict[str, str] | None = None) -> bytes:
     """Replace icon file references with one embedded copy per distinct icon (see svg.embed_icons),
-    and describe the drawing with `about`."""
+    and describe the drawing with `about`. `copies` maps the compact copies `small_icons` made to
+    the icon files they stand for: the embedded copy is made from the icon file itself."""
     from archcat.svg import SvgError
     from archcat.svg import embed_icons as embed
 
     def read_icon(icon: Path) -> tuple[bytes, tuple[int, int]]:
+        if copies and str(icon) in copies:
+            icon = Path(copies[str(icon)])
         if not icon.is_absolute() or icon.suffix.lower() != ".png" or not icon.is_file():
             raise DrawError(f"unexpected image reference in SVG: {str(icon)!r}")
         info = icon.stat()

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from archcat.cache import Cache
 from archcat.describe import alt_text
 from archcat.discover import Project
-from archcat.files import digest
+from archcat.files import digest, real_dir, write_atomic
 from archcat.model import Node, Spec, View
-from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href, thumbnail_href
-from archcat.vocab import Technology, Vocabulary, load_vocabulary, split_technologies
+from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
+from archcat.vocab import Pattern, Technology, Vocabulary, load_vocabulary, split_technologies
 
 
 def slug(text: str) -> str:
@@ -42,6 +42,15 @@ def tech_anchor(name: str) -> str:
     from archcat.files import digest
 
     return f"t-{plain}-{digest(name)[:6]}"
+
+
+def tech_page(entry: TechEntry) -> str:
+    """A technology's own page: every component that runs it (the technologies page lists the first few)."""
+    return f"technologies/{entry.anchor}.html"
+
+
+# How many architectures the technologies and patterns pages name in each entry; its own page lists all.
+LIST_SHOWN = 6
 
 
 def safe_url(url: str | None) -> str | None:
@@ -119,6 +128,11 @@ class Site:
     def pattern_users(self, pattern_id: str) -> list[Spec]:
         return [s for s in self.specs if pattern_id in patterns_of(s)]
 
+    def patterns_used(self) -> list[tuple[str, Pattern, list[Spec]]]:
+        """Every pattern some spec uses, by name, with those specs."""
+        named = sorted(self.vocab.patterns.items(), key=lambda item: (item[1].name.lower(), item[0]))
+        return [(pid, pattern, users) for pid, pattern in named if (users := self.pattern_users(pid))]
+
     def pattern_lessons(self, pattern_id: str) -> list[tuple[Spec, int]]:
         return [(s, i) for s in self.specs for i, lesson in enumerate(s.arch.lessons) if pattern_id in lesson.patterns]
 
@@ -175,8 +189,6 @@ class IconFiles:
     def href(self, png: bytes) -> str:
         name = f"assets/icons/{digest(png)[:20]}.png"
         if name not in self.written:
-            from archcat.files import write_atomic
-
             target = self.out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, png)
@@ -193,6 +205,26 @@ def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str
 
     return {view.id: {theme: Markup(inline(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes(),
                                            f"{view.id}-{theme}-", lambda png: root + icons.href(png)))
+                      for theme in THEMES}
+            for view in spec.arch.views}
+
+
+def drawn_size(svg: bytes) -> tuple[float, float]:
+    """A drawing's width and height in points, as its root element states them (Graphviz: "1239pt")."""
+    from archcat.svg import parse
+
+    root = parse(svg)
+    return tuple(float((root.get(side) or "0").removesuffix("pt").removesuffix("px") or 0)  # type: ignore[return-value]
+                 for side in ("width", "height"))
+
+
+def png_sizes(spec: Spec, out: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """The pixel size of each view's PNG in each theme, as `archcat render` draws it: the page draws the PNG
+    from the SVG in the reader's browser, at this size."""
+    from archcat.draw import png_pixels
+    from archcat.paths import diagram_path
+
+    return {view.id: {theme: png_pixels(*drawn_size(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes()))
                       for theme in THEMES}
             for view in spec.arch.views}
 
@@ -287,6 +319,48 @@ def view_data(spec: Spec, view: View, site: Site, root: str) -> dict:
     return {"nodes": nodes, "steps": steps, "impact": failure_impact(view)}
 
 
+# Index cards a page shows: a phone lays out this many, never the whole catalog.
+PAGE_SIZE = 24
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+
+
+def index_data(site: Site, thumb_sizes: dict[str, tuple[float, float]]) -> dict:
+    """The index's search index, compact: what a card shows and what filters and the first search need,
+    with technologies, patterns, domains and tags as numbers into shared lists. Long text (the full
+    summaries and the lessons) waits in `search_text`, loaded when the reader first searches."""
+    techs = sorted(site.technologies, key=lambda name: (name.lower(), name))
+    patterns = sorted({p for spec in site.specs for p in patterns_of(spec)},
+                      key=lambda p: (site.vocab.patterns[p].name.lower(), p) if p in site.vocab.patterns else (p, p))
+    domains = [domain for domain, _ in site.domains]
+    tags = site.tags
+    number = {kind: {value: i for i, value in enumerate(values)}
+              for kind, values in (("tech", techs), ("pattern", patterns), ("domain", domains), ("tag", tags))}
+    items = []
+    for spec in site.specs:
+        arch = spec.arch
+        headline = arch.metrics[0] if arch.metrics else None
+        width, height = thumb_sizes[spec.id]
+        items.append([spec.id, arch.name, arch.era or str(arch.year), arch.year, arch.title,
+                      first_sentence(arch.summary), number["domain"][arch.domain] if arch.domain else -1,
+                      [number["tag"][t] for t in arch.tags], [number["tech"][t] for t in site.by_spec_tech[spec.id]],
+                      [number["pattern"][p] for p in patterns_of(spec)],
+                      [headline.value, headline.label, headline.year] if headline else 0,
+                      arch.views[0].id, round(480 * height / width) if width else 270])
+    return {"page": PAGE_SIZE, "tech": techs, "tags": tags,
+            "patterns": [[p, site.vocab.patterns[p].name if p in site.vocab.patterns else p] for p in patterns],
+            "domains": [[d, site.vocab.domains[d].name] for d in domains], "items": items}
+
+
+def search_text(site: Site) -> str:
+    """The script `data/search-text.js`: each spec's full summary and lessons, for the index search."""
+    text = {spec.id: " ".join([spec.arch.summary] + [f"{lesson.title} {lesson.body}" for lesson in spec.arch.lessons])
+            for spec in site.specs}
+    return "archcatSearchText(" + json.dumps(text, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + ");\n"
+
+
 def catalog_data(site: Site) -> list[dict]:
     """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
     items = []
@@ -320,18 +394,24 @@ def environment(templates: Path, vocab: Vocabulary):
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from archcat.draw import PNG_DPI
+    from archcat.slides import PNG_SCALE, SLIDE_HEIGHT, SLIDE_INCHES, SLIDE_WIDTH
+
     env = SandboxedEnvironment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["safe_url"] = safe_url
     env.filters["slug"] = slug
     env.filters["tech_anchor"] = tech_anchor
     env.filters["letter_anchor"] = letter_anchor
-    env.filters["first_sentence"] = lambda text: re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href, thumbnail_href=thumbnail_href,
+    env.filters["first_sentence"] = first_sentence
+    env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
-                       decade=decade, split_technologies=split_technologies)
+                       decade=decade, split_technologies=split_technologies, tech_page=tech_page,
+                       LIST_SHOWN=LIST_SHOWN,
+                       SLIDE_PNG=(SLIDE_WIDTH * PNG_SCALE, SLIDE_HEIGHT * PNG_SCALE),
+                       SLIDE_DPI=round(SLIDE_WIDTH * PNG_SCALE / SLIDE_INCHES), PNG_DPI=PNG_DPI)
     return env
 
 
@@ -348,6 +428,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     vocab = load_vocabulary(project)
     site = make_site(sorted(specs, key=lambda s: (s.arch.name.lower(), s.arch.year, s.id)), vocab)
     env = environment(templates, vocab)
+    from archcat.anki import template_globals
+
+    env.globals.update(template_globals(vocab))
     from archcat import eras
 
     timelines = eras.companies(site.specs, site.tech_name)
@@ -372,17 +455,30 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
                 cache.store(key, {"page.html": target})
         written.append(target)
 
-    page("index.html", "index.html", everything, catalog=catalog, page_id="index")
+    from archcat.paths import diagram_path
+
+    thumb_sizes = {spec.id: drawn_size(diagram_path(out, spec.id, spec.arch.views[0].id, "light", "svg").read_bytes())
+                   for spec in site.specs}
+    page("index.html", "index.html", everything, page_id="index", thumb_sizes=thumb_sizes,
+         index=index_data(site, thumb_sizes), page_size=PAGE_SIZE)
+    page("all.html", "all.html", everything, page_id="all")
+    written.append(write_atomic(real_dir(out / "data", out) / "search-text.js", search_text(site)))
     icons = IconFiles(out)
     for spec in site.specs:
         drawn = inline_views(spec, out, icons, "../")
         data = {view.id: view_data(spec, view, site, "../") for view in spec.arch.views}
-        shown = json.dumps([drawn, data], sort_keys=True)
+        sizes = png_sizes(spec, out)
+        shown = json.dumps([drawn, data, sizes], sort_keys=True)
         page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes, shown),
-             spec=spec, page_id="architecture", drawn=drawn, view_data=data)
+             spec=spec, page_id="architecture", drawn=drawn, view_data=data, png_sizes=sizes)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
+    for entry in site.technologies.values():
+        page("technology.html", tech_page(entry), everything, page_id="technologies", entry=entry)
     page("patterns.html", "patterns.html", everything, page_id="patterns")
+    for pid, pattern, users in site.patterns_used():
+        page("pattern.html", f"patterns/{pid}.html", everything, page_id="patterns", pid=pid, pattern=pattern,
+             users=users, lessons=site.pattern_lessons(pid))
     page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
     eras.write_pages(timelines, templates, out, page, everything)
     static = templates / "static"

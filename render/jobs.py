@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from archcat.cache import Cache
 from archcat.diagnostics import Diagnostic, display_path
 from archcat.files import real_dir
-from archcat.paths import FORMATS, THEMES, diagram_path, slide_path, thumbnail_path
+from archcat.paths import FORMATS, THEMES, deck_picture_path, diagram_path, slide_path
 
 if TYPE_CHECKING:
     from archcat.model import Spec
@@ -25,7 +25,6 @@ class Job:
     view_id: str
     theme: str
     formats: tuple[str, ...]
-    thumbnail: bool = False  # also write the index card thumbnail (overview views only)
     preset: str | None = None  # "slide": the 16:9 presentation export
     step: int | None = None  # slides only: this step of the view's flow highlighted
 
@@ -34,9 +33,11 @@ class Job:
 
 
 def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEMES, formats: tuple[str, ...] = FORMATS,
-         views: set[str] | None = None, thumbnails: bool = False, preset: str | None = None,
-         step: int | None = None) -> list[Job]:
-    return [Job(spec, view.id, theme, formats, thumbnails and preset is None, preset, step)
+         views: set[str] | None = None, preset: str | None = None, step: int | None = None,
+         deck_pictures: tuple[str, ...] = ()) -> list[Job]:
+    """One job per view and theme; `deck_pictures` names the themes whose jobs also draw the decks' PNG."""
+    return [Job(spec, view.id, theme, formats + ("deck",) * (theme in deck_pictures and preset is None),
+                preset, step)
             for spec in specs for view in spec.arch.views if views is None or view.id in views
             for theme in themes]
 
@@ -67,9 +68,8 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
         return [t.path for t in targets]
     source = build_dot(job.spec, view, PALETTES[job.theme])
     about = description(job.spec, view)
-    targets = [Target(fmt, diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
-    if view is job.spec.arch.views[0] and "png" in job.formats and job.thumbnail:
-        targets.append(Target("thumb", thumbnail_path(out, job.spec.id, job.theme)))
+    targets = [Target(fmt, deck_picture_path(out, job.spec.id, view.id, job.theme) if fmt == "deck"
+                      else diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
     key = cache.key("view", ",".join(t.format for t in targets), source, repr(about), *icon_bytes(job.spec))
     named = {t.format: t.path for t in targets}
     _real_folders(targets, out)

@@ -6,10 +6,10 @@ gallery, the slide and deck writers and the tests agree on one layout:
     index.html, technologies.html, patterns.html, compare.html
     architectures/<spec>.html                  one page per spec
     eras/index.html, eras/<company>.html       timelines of companies with two or more specs
-    diagrams/<spec>/<view>-<theme>.<format>    every view (stable, for embedding)
-    thumbs/<spec>-<theme>.png                  index card thumbnails
+    diagrams/<spec>/<view>-<theme>.<format>    every view as SVG and PDF (stable, for embedding)
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
+    decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
     assets/                                    style sheet and script
 """
 
@@ -29,7 +29,10 @@ def _bundled_templates() -> Path:
 
 TEMPLATES_DIR = _bundled_templates()
 
-FORMATS = ("png", "svg", "pdf")  # what every view is written as
+FORMATS = ("png", "svg", "pdf")  # what every view is offered as
+# What the gallery stores of every view. Its PNGs are drawn from the SVG in the reader's browser, at the
+# size `archcat render` writes them: stored, they were more than half of the site's bytes.
+SITE_FORMATS = ("svg", "pdf")
 THEMES = ("light", "dark")  # the gallery's themes; slides also have "transparent"
 SLIDE_THEMES = ("light", "dark", "transparent")
 CACHE_DIR = ".archcat-cache"  # inside the catalog folder
@@ -39,10 +42,6 @@ MAX_SPEC_BYTES = 256 * 1024  # the size limit of one spec file
 def diagram_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
     """The stable location of one rendered view, relative to the gallery root."""
     return f"diagrams/{spec_id}/{view_id}-{theme}.{fmt}"
-
-
-def thumbnail_href(spec_id: str, theme: str) -> str:
-    return f"thumbs/{spec_id}-{theme}.png"
 
 
 def slide_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
@@ -66,8 +65,12 @@ def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) ->
     return out / diagram_href(spec_id, view_id, theme, fmt)
 
 
-def thumbnail_path(out: Path, spec_id: str, theme: str) -> Path:
-    return out / thumbnail_href(spec_id, theme)
+def deck_picture_path(out: Path, spec_id: str, view_id: str, theme: str) -> Path:
+    """A view's picture for decks (a PNG with a palette), kept under `out` only until the decks are written."""
+    return out / DECK_PICTURES / spec_id / f"{view_id}-{theme}.png"
+
+
+DECK_PICTURES = ".deck-pictures"
 
 
 def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
@@ -76,3 +79,23 @@ def slide_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> P
 
 def deck_path(out: Path, spec_id: str, theme: str) -> Path:
     return out / deck_href(spec_id, theme)
+
+
+# Not a spec id (those are lower-case words joined by hyphens), so it never clashes with one.
+ANKI_CATALOG = "archcat_catalog"
+
+
+def anki_href(spec_id: str) -> str:
+    return f"decks/{spec_id}.apkg"
+
+
+def anki_catalog_href() -> str:
+    return f"decks/{ANKI_CATALOG}.apkg"
+
+
+def anki_path(out: Path, spec_id: str) -> Path:
+    return out / anki_href(spec_id)
+
+
+def anki_catalog_path(out: Path) -> Path:
+    return out / anki_catalog_href()

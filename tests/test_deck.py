@@ -21,7 +21,7 @@ from archcat.diagnostics import errors
 from archcat.discover import Project
 from archcat.jobs import plan, run_jobs
 from archcat.model import Spec
-from archcat.paths import deck_path, diagram_path
+from archcat.paths import deck_path, deck_picture_path
 from tests.conftest import REPO
 
 # twitter-2013 has three views; dropbox-2016 six long lessons and eight sources.
@@ -47,7 +47,7 @@ def specs() -> dict[str, Spec]:
 @pytest.fixture(scope="module")
 def images(specs: dict[str, Spec], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("images")
-    _, failures = run_jobs(plan(list(specs.values()), themes=THEMES, formats=("png", "svg")), out)
+    _, failures = run_jobs(plan(list(specs.values()), themes=THEMES, formats=("svg",), deck_pictures=THEMES), out)
     assert failures == []
     return out
 
@@ -169,8 +169,10 @@ def test_view_slides_fit_the_diagram_and_keep_its_shape(decks, specs, images, sp
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
         picture = pictures[0]
-        png = diagram_path(images, spec.id, view.id, theme, "png")
+        png = deck_picture_path(images, spec.id, view.id, theme)
         assert picture.image.blob == png.read_bytes()  # the theme's own render
+        with Image.open(png) as drawn:  # a palette of 256 colours at most: a third of the bytes
+            assert drawn.mode == "P" and drawn.info["dpi"] == pytest.approx((144, 144), abs=0.01)
         assert picture.left >= 0 and picture.left + picture.width <= SLIDE_W
         assert picture.top >= 0 and picture.top + picture.height <= SLIDE_H
         title = slide.shapes.title
@@ -344,5 +346,6 @@ def test_cli_deck_and_slides_build(tmp_path: Path):
     page = (site / "architectures" / "bitly-2014.html").read_text(encoding="utf-8")
     for href in re.findall(r'href="\.\./((?:slides|decks)/[^"]+)"', page):
         assert (site / href).is_file(), href
-    assert "decks/bitly-2014-light.pptx" in page and "slides/bitly-2014/overview-dark.png" in page
+    assert "decks/bitly-2014-light.pptx" in page and 'data-name="slide-overview-dark.png"' in page
+    assert not list(site.rglob(".deck-pictures")) and not list(project.output.rglob(".deck-pictures"))
     assert result.written

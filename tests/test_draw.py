@@ -146,7 +146,10 @@ def test_png_is_compact_and_says_its_density(shop: Spec, tmp_path: Path):
     png = render_all(shop, tmp_path / "out")["png"]
     image = _pixels(png)
     assert image.info["dpi"] == pytest.approx((144, 144), abs=0.01)
-    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
+    from archcat.draw import small_icons
+
+    # dot drawing the same picture: with the compact icon copies every format draws from
+    source, _ = small_icons(build_dot(shop, shop.arch.views[0], PALETTES["light"]), tmp_path)
     graphviz = subprocess.run([dot_binary(), "-Tpng:cairo", "-Gdpi=144"], input=source.encode(), check=True,
                               capture_output=True).stdout
     assert png.stat().st_size < len(graphviz)
@@ -154,24 +157,29 @@ def test_png_is_compact_and_says_its_density(shop: Spec, tmp_path: Path):
 
 def test_transparent_background_keeps_its_alpha(shop: Spec, tmp_path: Path):
     source = build_dot(shop, shop.arch.views[0], PALETTES["transparent"])
-    render(source, [Target("png", tmp_path / "t.png"), Target("thumb", tmp_path / "thumb.png")], transparent=True)
-    for name in ("t.png", "thumb.png"):
-        image = _pixels(tmp_path / name)
+    render(source, [Target("png", tmp_path / "t.png"), Target("deck", tmp_path / "deck.png")], transparent=True)
+    for name in ("t.png", "deck.png"):
+        image = _pixels(tmp_path / name).convert("RGBA")
         assert image.mode == "RGBA"
         assert image.getpixel((1, 1))[3] == 0  # the corner shows whatever is behind the image
         assert image.getchannel("A").getextrema() == (0, 255)  # and the diagram itself is opaque
 
 
-def test_thumbnail_is_a_small_copy_of_the_png(shop: Spec, tmp_path: Path):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_deck_picture_is_the_png_in_256_colours(shop: Spec, tmp_path: Path, theme: str):
     from PIL import ImageChops, ImageStat
 
-    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
-    render(source, [Target("png", tmp_path / "big.png"), Target("thumb", tmp_path / "thumb.png")])
-    big, thumb = _pixels(tmp_path / "big.png"), _pixels(tmp_path / "thumb.png")
-    assert thumb.width == 480
-    assert thumb.height == pytest.approx(big.height * 480 / big.width, abs=1)
-    shrunk = big.resize(thumb.size)
-    assert max(ImageStat.Stat(ImageChops.difference(shrunk, thumb)).mean) < 6
+    source = build_dot(shop, shop.arch.views[0], PALETTES[theme])
+    render(source, [Target("png", tmp_path / "full.png"), Target("deck", tmp_path / "deck.png")])
+    full, deck = _pixels(tmp_path / "full.png"), _pixels(tmp_path / "deck.png")
+    assert deck.mode == "P" and deck.size == full.size and deck.info["dpi"] == full.info["dpi"]
+    assert (tmp_path / "deck.png").stat().st_size < 0.6 * (tmp_path / "full.png").stat().st_size
+    same = deck.convert("RGB")
+    assert max(ImageStat.Stat(ImageChops.difference(same, full)).mean) < 1.5  # a level or two at edges
+    assert same.getpixel((1, 1)) == full.getpixel((1, 1))  # the background exactly
+    colours = sorted(full.getcolors(1 << 24), reverse=True)[:4]  # fills, lines and text keep their colour
+    kept = {colour for _, colour in same.getcolors(1 << 24)}
+    assert all(colour in kept for _, colour in colours)
 
 
 def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
@@ -184,8 +192,8 @@ def test_parallel_renders_give_the_same_bytes(shop: Spec, tmp_path: Path):
     def draw(job: tuple[int, int]) -> bytes:
         index, run = job
         path = tmp_path / f"{run}.png"
-        render(sources[index], [Target("png", path), Target("thumb", tmp_path / f"{run}-thumb.png")])
-        return path.read_bytes() + (tmp_path / f"{run}-thumb.png").read_bytes()
+        render(sources[index], [Target("png", path), Target("deck", tmp_path / f"{run}-deck.png")])
+        return path.read_bytes() + (tmp_path / f"{run}-deck.png").read_bytes()
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(draw, jobs))
@@ -198,3 +206,18 @@ def test_an_unreadable_pdf_is_a_draw_error_not_a_crash():
 
     with pytest.raises(DrawError, match="the PNG could not be drawn"):
         rasterize(b"%PDF-1.5 not really", [("scale", 2)])
+
+
+def test_every_format_draws_the_compact_icons(shop: Spec, tmp_path: Path):
+    """PDFs carry the same compact icon copies as SVGs (at most ICON_PIXELS a side), not the 256-pixel
+    originals, and the icon files Graphviz was given are gone with the render's scratch folder."""
+    import re
+
+    from archcat.draw import ICON_PIXELS
+
+    files = render_all(shop, tmp_path / "out")
+    pdf = files["pdf"].read_bytes()
+    sides = [int(n) for n in re.findall(rb"/Subtype /Image\s+/Width (\d+)", pdf)]
+    sides += [int(n) for n in re.findall(rb"/Width (\d+)\s+/Height \d+\s+/ColorSpace", pdf)]
+    assert sides and max(sides) <= ICON_PIXELS
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in files.values())

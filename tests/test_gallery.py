@@ -50,7 +50,8 @@ def hostile_site(project: Project, tmp_path: Path) -> Path:
 
 def test_no_text_reaches_html_unescaped(hostile_site: Path):
     pages = sorted(hostile_site.rglob("*.html"))
-    assert len(pages) == 6  # five pages and the (empty) index of eras
+    assert len(pages) >= 6  # index, all, technologies, patterns, compare, the architecture, and more
+    assert (hostile_site / "architectures" / "shop-2020.html") in pages
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert PAYLOAD not in html, page
@@ -81,10 +82,11 @@ def test_build_writes_every_page_and_asset(project: Project, tmp_path: Path):
     result = build(project, out=out, workers=2)
     names = {p.relative_to(out).as_posix() for p in result.written}
     assert {"index.html", "architectures/shop-2020.html", "technologies.html", "patterns.html", "compare.html",
-            "assets/style.css", "assets/gallery.js", "thumbs/shop-2020-light.png", "thumbs/shop-2020-dark.png",
+            "assets/style.css", "assets/gallery.js", "diagrams/shop-2020/overview-light.svg",
             "diagrams/shop-2020/overview-dark.pdf"} <= names
-    thumb = (out / "thumbs" / "shop-2020-light.png").read_bytes()
-    assert int.from_bytes(thumb[16:20], "big") == 480
+    # PNGs are drawn in the reader's browser from the SVG (the index card shows the SVG itself): none stored
+    assert not [name for name in names if name.endswith(".png") and not name.startswith("assets/icons/")]
+    assert not list(out.glob("thumbs")) and not list(out.rglob("*.pptx"))
 
 
 def test_technology_index_links_to_the_exact_component():
@@ -127,7 +129,7 @@ def test_index_details_a_fast_first_view_needs(project: Project, tmp_path: Path)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">' in index  # no 404 for /favicon.ico
     assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
-    images = re.findall(r"<img src=\"thumbs/[^\"]+-light\.png\"[^>]*>", index)
+    images = re.findall(r"<img src=\"diagrams/shop-[^\"]+/overview-light\.svg\"[^>]*>", index)
     assert len(images) == 5
     assert all("fetchpriority" in img and "lazy" not in img for img in images[:3])  # the first row at once
     assert all('loading="lazy"' in img for img in images[3:])
@@ -159,3 +161,28 @@ def test_failure_impact_of_a_known_architecture():
     assert impact["writeapi"] == {"steps": [2, 3], "cut": ["graph", "fanout", "ingester", "pushcompute"]}
     assert impact["redis"] == {"steps": [5, 7], "cut": []}
 
+
+
+def test_index_carries_a_compact_search_index_and_loads_long_text_later(project: Project, tmp_path: Path):
+    import json
+
+    from archcat.gallery import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 2):  # more specs than a page of cards
+        write_spec(project, f"shop-{2000 + n}", VALID_SPEC.read_text(encoding="utf-8").replace(
+            "year: 2020\nsummary", f"year: {2000 + n}\nsummary"))
+    out = tmp_path / "site"
+    build(project, out=out, workers=2)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('<li class="card" data-id=') == PAGE_SIZE  # the first page; the script draws the rest
+    data = json.loads(re.search(r'<script type="application/json" id="index-data">(.*?)</script>', index, re.S)[1])
+    assert data["page"] == PAGE_SIZE and len(data["items"]) == PAGE_SIZE + 2
+    spec = load_catalog(project)[0][0]
+    row = next(item for item in data["items"] if item[0] == spec.id)
+    assert row[1:5] == [spec.arch.name, spec.arch.era or str(spec.arch.year), spec.arch.year, spec.arch.title]
+    assert [data["tags"][i] for i in row[7]] == list(spec.arch.tags)
+    lesson = spec.arch.lessons[0]
+    assert lesson.body not in index  # long text waits for the first search
+    text = (out / "data" / "search-text.js").read_text(encoding="utf-8")
+    assert text.startswith("archcatSearchText(") and json.loads(text[18:-3])[spec.id].endswith(lesson.body)
+    assert "Every architecture, A to Z" in (out / "all.html").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ import pytest
 from archcat.catalog import load_catalog
 from archcat.discover import Project
 from archcat.gallery import decade, make_site, patterns_of
-from archcat.paths import FORMATS, THEMES
+from archcat.paths import SITE_FORMATS, THEMES
 from archcat.vocab import load_vocabulary
 from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO
 
@@ -134,10 +134,24 @@ def url(site: Path, rel: str, query: dict[str, str] | None = None) -> str:
     return (site / rel).as_uri() + ("?" + urlencode(query) if query else "")
 
 
+# The ids of the cards a learner can see on every page of results, in display order: it turns the pages
+# with the pager's buttons and comes back to the page it started on.
+ALL_PAGES_JS = """() => {
+    const shown = () => Array.from(document.querySelectorAll('#cards > li.card'))
+        .filter(c => !c.hidden && c.getClientRects().length > 0).map(c => c.dataset.id);
+    const next = document.getElementById('next-page'), prev = document.getElementById('prev-page');
+    const out = shown();
+    let turns = 0;
+    while (!next.disabled) { next.click(); turns += 1; out.push(...shown()); }
+    while (turns-- > 0) prev.click();
+    return out;
+}"""
+
+
 def visible_cards(page) -> list[str]:
-    """Ids of the index cards a learner can see, in display order."""
-    return page.evaluate("""() => Array.from(document.querySelectorAll('#cards > li.card'))
-        .filter(c => !c.hidden && c.getClientRects().length > 0).map(c => c.dataset.id)""")
+    """Ids of the index cards a learner can see, across the pages of results, in display order."""
+    page.wait_for_selector("#cards:not([aria-busy])", state="attached")  # the lessons' text has arrived
+    return page.evaluate(ALL_PAGES_JS)
 
 
 def count_text(page) -> str:
@@ -176,18 +190,32 @@ def test_chromium_is_installed():
 
 
 def test_index_lists_every_architecture(site, page):
+    from archcat.gallery import PAGE_SIZE
+
     page.goto(url(site, "index.html"))
     cards = page.locator("#cards > li.card")
-    assert cards.count() == TOTAL
-    assert sorted(visible_cards(page)) == sorted(BY_ID)
+    assert cards.count() == min(TOTAL, PAGE_SIZE)  # a page of cards at a time
+    pages = -(-TOTAL // PAGE_SIZE)
+    assert page.locator("#page-of").inner_text() == f"Page 1 of {pages}"
+    every = visible_cards(page)
+    assert sorted(every) == sorted(BY_ID) and len(every) == TOTAL
     assert count_text(page) == expected_count(TOTAL)
-    links = page.eval_on_selector_all("#cards > li.card", """cards => cards.map(c => ({id: c.dataset.id,
-        href: c.querySelector('h2 a').getAttribute('href'), text: c.querySelector('h2 a').textContent}))""")
+    links = []
+    for number in range(1, pages + 1):  # the page in the address opens at that page; cards built on the
+        page.goto(url(site, "index.html", {"page": str(number)}))  # page equal the ones the server wrote
+        assert page.locator("#page-of").inner_text() == f"Page {number} of {pages}"
+        links += page.eval_on_selector_all("#cards > li.card", """cards => cards.map(c => ({id: c.dataset.id,
+            href: c.querySelector('h2 a').getAttribute('href'), text: c.querySelector('h2 a').textContent,
+            thumb: c.querySelector('img').getAttribute('src'), tags: c.querySelector('.tags').textContent}))""")
+    assert [link["id"] for link in links] == every
     for link in links:
         spec = BY_ID[link["id"]]
         assert link["href"] == f"architectures/{spec.id}.html"
         assert (site / link["href"]).is_file(), link
         assert " ".join(link["text"].split()) == label_of(spec)
+        assert link["thumb"] == f"diagrams/{spec.id}/{spec.arch.views[0].id}-light.svg"
+        domain = SITE.vocab.domains[spec.arch.domain].name if spec.arch.domain else ""
+        assert link["tags"] == domain + "".join(spec.arch.tags)
 
 
 def test_index_thumbnails_keep_their_frame(site, page):
@@ -196,7 +224,7 @@ def test_index_thumbnails_keep_their_frame(site, page):
     sizes = page.eval_on_selector_all("#cards .thumb", """links => links.map(a => {
         const box = a.getBoundingClientRect();
         return [a.parentNode.dataset.id, Math.round(box.width), Math.round(box.height)]; })""")
-    assert len(sizes) == TOTAL
+    assert len(sizes) == min(TOTAL, 24)
     stretched = {spec_id: f"{w}x{h}" for spec_id, w, h in sizes if abs(h - w * 9 / 16) > 2}
     assert stretched == {}
 
@@ -261,8 +289,7 @@ def test_clear_buttons_restore_every_card(site, page):
 
 ALL_OPTIONS_JS = """sel => {
     const select = document.getElementById(sel);
-    const visible = () => Array.from(document.querySelectorAll('#cards > li.card'))
-        .filter(c => !c.hidden && c.getClientRects().length > 0).map(c => c.dataset.id);
+    const visible = """ + ALL_PAGES_JS + """;
     const out = [];
     for (const option of Array.from(select.options)) {
         if (!option.value) continue;
@@ -420,11 +447,14 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
     tools.locator("[data-zoom=reset]").click()
     assert image.evaluate("i => i.style.transform") == fitted
 
-    # every view x theme x format can be downloaded
+    # every view x theme x format can be downloaded: SVG and PDF stored, PNG drawn from the SVG
     hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.getAttribute('href'))")
     expected = {f"../diagrams/{spec_id}/{view.id}-{theme}.{fmt}"
-                for view in arch.views for theme in THEMES for fmt in FORMATS}
+                for view in arch.views for theme in THEMES for fmt in SITE_FORMATS}
     assert set(hrefs) == expected
+    exports = page.eval_on_selector_all("button.png-export", "bs => bs.filter(b => !b.hidden).map(b => b.dataset.svg)")
+    assert sorted(exports) == sorted(f"../diagrams/{spec_id}/{view.id}-{theme}.svg"
+                                     for view in arch.views for theme in THEMES)
     for href in hrefs:
         target = (site / "architectures" / href).resolve()
         assert target.is_file() and target.stat().st_size > 0, href
@@ -633,6 +663,72 @@ def test_dark_mode_embeds_point_at_dark_files(site, contexts):
         tab.close()
 
 
+@pytest.fixture(scope="module")
+def served(site):
+    """The gallery over HTTP on a loopback port, as a published site is read."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_png_downloads_are_drawn_in_the_browser_at_the_rendered_size(site, served, contexts):
+    """The gallery stores no PNG: the page draws one from the view's SVG at the size and density
+    `archcat render` writes, and it shows the same picture as the PDF beside it."""
+    import io
+    import struct
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from archcat.draw import rasterize
+
+    tab = contexts("light").new_page()
+    try:
+        tab.goto(served + f"architectures/{TWITTER}.html")
+        view = BY_ID[TWITTER].arch.views[0]
+        tab.locator(f"#view-{view.id} details.downloads > summary").click()
+        button = tab.locator(f"#view-{view.id} button.png-export[data-name='{view.id}-light.png']")
+        width, height = (int(button.get_attribute(f"data-{side}")) for side in ("width", "height"))
+        with tab.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename == f"{view.id}-light.png"
+        data = Path(download.value.path()).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and data[37:41] == b"pHYs"
+        assert struct.unpack(">II", data[16:24]) == (width, height)
+        assert struct.unpack(">IIB", data[41:50]) == (5669, 5669, 1)  # 144 dpi, in pixels per metre
+        drawn = Image.open(io.BytesIO(data)).convert("RGB")
+        pdf = (site / "diagrams" / TWITTER / f"{view.id}-light.pdf").read_bytes()
+        [raster] = rasterize(pdf, [("scale", 2)])
+        reference = Image.frombytes("RGB", (raster.width, raster.height), b"".join(
+            raster.rows[y * (raster.width * 3 + 1) + 1:(y + 1) * (raster.width * 3 + 1)] for y in range(raster.height)))
+        assert reference.size == drawn.size  # the size `archcat render` draws
+        small = (drawn.width // 8, drawn.height // 8)  # the same picture, up to font smoothing
+        difference = ImageChops.difference(drawn.resize(small), reference.resize(small)).convert("L")
+        assert ImageStat.Stat(difference).mean[0] < 4
+        assert tab.locator(f"#view-{view.id} .png-status").inner_text().startswith("Saved")
+    finally:
+        tab.close()
+
+
+def test_png_download_from_disk_says_how_to_get_it(site, page):
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    view = BY_ID[TWITTER].arch.views[0]
+    page.locator(f"#view-{view.id} details.downloads > summary").click()
+    page.locator(f"#view-{view.id} button.png-export").first.click()
+    status = page.locator(f"#view-{view.id} .png-status")
+    page.wait_for_function("e => e.textContent.indexOf('archcat serve') !== -1", arg=status.element_handle())
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 6. Links and ids, without the browser
 # ---------------------------------------------------------------------------------------------------------------
@@ -650,7 +746,7 @@ class PageParser(HTMLParser):
                 continue
             if name == "id":
                 self.ids.append(value)
-            elif name in ("href", "src"):
+            elif name in ("href", "src", "data-svg"):  # data-svg: the SVG a PNG download is drawn from
                 self.urls.append((self.getpos()[0], name, value))
             elif name == "srcset":
                 for candidate in value.split(","):
@@ -670,9 +766,10 @@ def parse_site(site: Path) -> dict[Path, PageParser]:
 
 def test_every_internal_link_and_image_resolves(site):
     pages = parse_site(site)
-    companies = Counter(spec.arch.name for spec in SPECS)  # the eras: an index, a timeline per company with 2+ specs
-    assert len(pages) == TOTAL + 4 + 1 + sum(n > 1 for n in companies.values())
     root = site.resolve()
+    named = {"index.html", "all.html", "technologies.html", "patterns.html", "compare.html"}
+    named |= {f"architectures/{spec.id}.html" for spec in SPECS}
+    assert named <= {p.relative_to(root).as_posix() for p in pages}
     broken: list[str] = []
     checked = cross_fragments = 0
     for path, parser in pages.items():
@@ -798,6 +895,53 @@ def test_technology_letters_are_finger_sized(site, contexts):
         tab.close()
 
 
+def _entry_text(entry) -> str:
+    info = entry.info
+    return " ".join([entry.name] + ([info.category, info.summary, " ".join(info.alternatives)] if info else [])).lower()
+
+
+@pytest.mark.parametrize("rel", ["technologies.html", "patterns.html"])
+def test_technologies_and_patterns_can_be_searched(site, page, rel):
+    """A word narrows the entries to those whose name, kind, summary or alternatives hold it; the address
+    keeps it; each entry names a few users and links to its own page, which lists every one."""
+    if rel == "technologies.html":
+        texts = {entry.anchor: _entry_text(entry) for entry in SITE.technologies.values()}
+        word = "queue"
+    else:
+        texts = {f"p-{pid}": f"{pattern.name} {pattern.summary}".lower()
+                 for pid, pattern in SITE.vocab.patterns.items() if SITE.pattern_users(pid)}
+        word = "cache"
+    expected = {anchor for anchor, text in texts.items() if word in text}
+    assert 0 < len(expected) < len(texts)
+    page.goto(url(site, rel))
+    shown = ("() => Array.from(document.querySelectorAll('.filterable'))"
+             ".filter(e => e.getClientRects().length).map(e => e.id)")
+    assert set(page.evaluate(shown)) == set(texts)
+    page.fill("#q", word)
+    assert set(page.evaluate(shown)) == expected
+    assert page.locator("[data-count]").inner_text().startswith(f"{len(expected)} of {len(texts)} ")
+    assert query_of(page) == {"q": [word]}
+    page.fill("#q", "zqxjv")
+    assert page.evaluate(shown) == [] and page.locator("[data-empty]").is_visible()
+    page.goto(url(site, rel, {"q": word}))  # the address opens the same search
+    assert set(page.evaluate(shown)) == expected
+
+
+def test_a_technology_page_lists_every_component_that_runs_it(site):
+    from archcat.gallery import LIST_SHOWN, tech_page
+
+    busiest = max(SITE.technologies.values(), key=lambda entry: (len(entry.specs), entry.name))
+    assert len(busiest.specs) > LIST_SHOWN  # the overview names a few, the technology's page every one
+    page = (site / tech_page(busiest)).read_text(encoding="utf-8")
+    for usage in busiest.usages:
+        assert f'href="../architectures/{usage.spec.id}.html#c-{usage.node.id}"' in page
+    overview = (site / "technologies.html").read_text(encoding="utf-8")
+    section = overview[overview.index(f'id="{busiest.anchor}"'):]
+    section = section[:section.index("</section>")]
+    assert f"and {len(busiest.specs) - LIST_SHOWN} more" in section
+    assert section.count('href="architectures/') == LIST_SHOWN
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 8. No console errors
 # ---------------------------------------------------------------------------------------------------------------
@@ -849,7 +993,8 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
             wait_image(tab, "#side-b img")
         if rel == "technologies.html" and scheme == "dark":
             # The longest page: in dark mode only what the scheme changes (colours), on its first entries.
-            results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"]]},
+            results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"],
+                                                            ["#tech-list > section:nth-child(-n+3)"]]},
                                 options={"runOnly": ["color-contrast", "link-in-text-block"]})
             assert any(p["id"] == "color-contrast" and len(p["nodes"]) > 50 for p in results.response["passes"])
         else:

@@ -14,22 +14,39 @@
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse; filters still work */ }
   }
 
-  /* ---- Index: search, filters, sort ---- */
+  /* ---- Index: search, filters, sort, pages ----
+     The page carries a compact index (#index-data) and the first page of cards. A keystroke filters
+     that index (a string search per architecture) and draws one page of cards, reusing the card
+     elements it has built: the cost of a keystroke does not grow with the catalog's cards. The full
+     summaries and lessons (data/search-text.js) load the first time the reader searches. */
   function initIndex() {
-    var catalog = readCatalog();
-    var byId = {};
-    catalog.forEach(function (item) {
-      item.haystack = [item.name, item.title, item.summary, item.era, item.domain_name, item.tags.join(" "),
-        item.technologies.join(" "), item.patterns.join(" ").replace(/-/g, " "), item.lessons].join(" ").toLowerCase();
-      byId[item.id] = item;
+    var data = JSON.parse(document.getElementById("index-data").textContent);
+    var pageSize = data.page;
+    var items = data.items.map(function (row) {
+      var domain = row[6] >= 0 ? data.domains[row[6]] : ["", ""];
+      var item = { id: row[0], name: row[1], era: row[2], year: row[3], title: row[4], summary: row[5],
+        domain: domain[0], domainName: domain[1],
+        tags: row[7].map(function (i) { return data.tags[i]; }),
+        tech: row[8].map(function (i) { return data.tech[i]; }),
+        patterns: row[9].map(function (i) { return data.patterns[i][0]; }),
+        headline: row[10], view: row[11], height: row[12] };
+      item.decade = Math.floor(item.year / 10) * 10 + "s";
+      item.haystack = [item.name, item.title, item.summary, item.era, item.domainName, item.tags.join(" "),
+        item.tech.join(" "), item.patterns.join(" ").replace(/-/g, " ")].join(" ").toLowerCase();
+      return item;
     });
     var form = document.getElementById("filters");
     var list = document.getElementById("cards");
-    var cards = Array.prototype.slice.call(list.children);
     var controls = { q: form.elements.q, domain: form.elements.domain, tech: form.elements.tech, pattern: form.elements.pattern,
       tag: form.elements.tag, era: form.elements.era, sort: form.elements.sort };
     var count = document.getElementById("count");
     var empty = document.getElementById("empty");
+    var pager = document.getElementById("pager"), prev = document.getElementById("prev-page"),
+      next = document.getElementById("next-page"), pageOf = document.getElementById("page-of");
+    var template = document.getElementById("card-template");
+    var built = {};
+    Array.prototype.forEach.call(list.children, function (li) { built[li.getAttribute("data-id")] = li; });
+    var state = { page: 1, text: "unloaded", search: "" };
 
     var params = new URLSearchParams(location.search);
     Object.keys(controls).forEach(function (key) {
@@ -39,38 +56,110 @@
       if (control.tagName === "SELECT" && !Array.prototype.some.call(control.options, function (o) { return o.value === value; })) return;
       control.value = value;
     });
+    state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
 
-    function apply() {
+    function card(item) {  /* the same markup as the cards the page came with */
+      if (built[item.id]) return built[item.id];
+      var li = template.content.firstElementChild.cloneNode(true);
+      var href = "architectures/" + item.id + ".html";
+      li.setAttribute("data-id", item.id);
+      li.querySelector(".thumb").setAttribute("href", href);
+      var base = "diagrams/" + item.id + "/" + item.view;
+      li.querySelector("source").setAttribute("srcset", base + "-dark.svg");
+      var img = li.querySelector("img");
+      img.setAttribute("src", base + "-light.svg");
+      img.setAttribute("height", item.height);
+      var title = li.querySelector("h2 a");
+      title.setAttribute("href", href);
+      title.textContent = item.name + " ";
+      var era = document.createElement("span"); era.className = "era"; era.textContent = item.era;
+      title.appendChild(era);
+      li.querySelector(".card-title").textContent = item.title;
+      li.querySelector(".card-summary").textContent = item.summary;
+      var headline = li.querySelector(".headline");
+      if (item.headline) {
+        headline.querySelector("strong").textContent = item.headline[0];
+        headline.querySelector(".metric-label").textContent = item.headline[1];
+        headline.querySelector(".muted").textContent = "(" + item.headline[2] + ")";
+      } else {
+        headline.remove();
+      }
+      var tags = li.querySelector(".tags");
+      function tag(key, value, label, cls) {
+        var t = document.createElement("li"), a = document.createElement("a");
+        if (cls) t.className = cls;
+        a.setAttribute("href", "?" + key + "=" + encodeURIComponent(value));
+        a.textContent = label;
+        t.appendChild(a); tags.appendChild(t);
+      }
+      if (item.domain) tag("domain", item.domain, item.domainName, "domain");
+      item.tags.forEach(function (t) { tag("tag", t, t); });
+      built[item.id] = li;
+      return li;
+    }
+
+    function loadText() {  /* the full summaries and lessons, once */
+      if (state.text !== "unloaded") return;
+      state.text = "loading";
+      window.archcatSearchText = function (text) {
+        items.forEach(function (item) { if (text[item.id]) item.haystack += " " + text[item.id].toLowerCase(); });
+        state.text = "loaded";
+        list.removeAttribute("aria-busy");
+        apply(true);
+      };
+      var script = document.createElement("script");
+      script.src = "data/search-text.js";
+      script.onerror = function () { state.text = "failed"; list.removeAttribute("aria-busy"); };
+      document.head.appendChild(script);
+    }
+
+    function apply(keepPage) {
       var words = controls.q.value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length) loadText();
+      if (state.text === "loading" && words.length) list.setAttribute("aria-busy", "true");
       var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
-      var shown = 0;
-      cards.forEach(function (card) {
-        var item = byId[card.getAttribute("data-id")];
-        var ok = words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
+      var found = items.filter(function (item) {
+        return words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
           (!domain || item.domain === domain) &&
-          (!tech || item.technologies.indexOf(tech) !== -1) &&
+          (!tech || item.tech.indexOf(tech) !== -1) &&
           (!pattern || item.patterns.indexOf(pattern) !== -1) &&
           (!tag || item.tags.indexOf(tag) !== -1) &&
           (!era || item.decade === era);
-        card.hidden = !ok;
-        if (ok) shown += 1;
       });
       var sort = controls.sort.value;
-      cards.slice().sort(function (a, b) {
-        var x = byId[a.getAttribute("data-id")], y = byId[b.getAttribute("data-id")];
-        if (sort === "old" && x.year !== y.year) return x.year - y.year;
-        if (sort === "new" && x.year !== y.year) return y.year - x.year;
-        return x.name.localeCompare(y.name) || x.year - y.year;
-      }).forEach(function (card) { list.appendChild(card); });
-      count.textContent = shown === catalog.length ? catalog.length + " architectures"
-        : shown + " of " + catalog.length + " architectures";
-      empty.hidden = shown !== 0;
-      var next = new URLSearchParams();
+      if (sort === "old" || sort === "new") {
+        found.sort(function (x, y) {  /* stable: the index is in name order */
+          return sort === "old" ? x.year - y.year : y.year - x.year;
+        });
+      }
+      var pages = Math.max(1, Math.ceil(found.length / pageSize));
+      if (!keepPage) state.page = 1;
+      state.page = Math.min(Math.max(1, state.page), pages);
+      var shown = found.slice((state.page - 1) * pageSize, state.page * pageSize).map(card);
+      if (list.children.length !== shown.length || shown.some(function (li, i) { return list.children[i] !== li; })) {
+        list.replaceChildren.apply(list, shown);
+      }
+      count.textContent = found.length === items.length ? items.length + " architectures"
+        : found.length + " of " + items.length + " architectures";
+      empty.hidden = found.length !== 0;
+      pager.hidden = pages < 2;
+      prev.disabled = state.page <= 1;
+      next.disabled = state.page >= pages;
+      pageOf.textContent = "Page " + state.page + " of " + pages;
+      var query = new URLSearchParams();
       Object.keys(controls).forEach(function (key) {
         var value = controls[key].value;
-        if (value && !(key === "sort" && value === "name")) next.set(key, value);
+        if (value && !(key === "sort" && value === "name")) query.set(key, value);
       });
-      setQuery(next);
+      if (state.page > 1) query.set("page", state.page);
+      var search = query.toString();
+      if (search !== state.search) { state.search = search; setQuery(query); }
+    }
+
+    function turn(by) {
+      state.page += by;
+      apply(true);
+      list.scrollIntoView({ block: "start" });
     }
 
     function reset() {
@@ -78,12 +167,52 @@
       apply();
       controls.q.focus();
     }
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("input", function () { apply(); });
+    form.addEventListener("change", function () { apply(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    controls.q.addEventListener("focus", loadText);
+    prev.addEventListener("click", function () { turn(-1); });
+    next.addEventListener("click", function () { turn(1); });
     document.getElementById("clear-filters").addEventListener("click", reset);
     document.getElementById("clear-filters-2").addEventListener("click", reset);
-    apply();
+    state.search = location.search.replace(/^\?/, "");
+    apply(true);
+  }
+
+  /* ---- Technologies and patterns: a search over the entries ---- */
+  function initListFilter() {
+    var form = document.querySelector("form.list-filter");
+    if (!form) return;
+    var root = document.querySelector(form.getAttribute("data-filter"));
+    var entries = Array.prototype.map.call(root.querySelectorAll(".filterable"), function (el) {
+      return { el: el, text: el.getAttribute("data-text").toLowerCase() };
+    });
+    var groups = root.querySelectorAll(".letter-group");
+    var count = form.querySelector("[data-count]"), noun = count.getAttribute("data-count");
+    var empty = document.querySelector("[data-empty]");
+    var input = form.elements.q;
+    var params = new URLSearchParams(location.search);
+    if (params.get("q")) input.value = params.get("q");
+    function apply() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      entries.forEach(function (entry) {
+        var ok = words.every(function (w) { return entry.text.indexOf(w) !== -1; });
+        entry.el.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      Array.prototype.forEach.call(groups, function (group) {
+        group.hidden = !group.querySelector(".filterable:not([hidden])");
+      });
+      count.textContent = shown === entries.length ? entries.length + " " + noun : shown + " of " + entries.length + " " + noun;
+      empty.hidden = shown !== 0;
+      var query = new URLSearchParams();
+      if (input.value) query.set("q", input.value);
+      setQuery(query);
+    }
+    form.addEventListener("input", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    if (input.value) apply();
   }
 
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ---- */
@@ -425,6 +554,72 @@
     });
   }
 
+  /* ---- PNG downloads, drawn here from the view's SVG ----
+     The gallery stores SVG and PDF; a PNG is drawn on demand at the size `archcat render` writes
+     (144 dpi for a diagram, 3840x2160 for a slide) and says its density, as that PNG does. */
+  var CRC = [];
+  for (var n = 0; n < 256; n++) {
+    var c = n;
+    for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    CRC[n] = c >>> 0;
+  }
+  function crc32(bytes) {
+    var c = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) c = CRC[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  }
+  function withDensity(png, dpi) {  /* a pHYs chunk after IHDR (the first chunk: bytes 8 to 33) */
+    var ppm = Math.round(dpi / 0.0254), chunk = new Uint8Array(21), view = new DataView(chunk.buffer);
+    view.setUint32(0, 9);
+    chunk.set([0x70, 0x48, 0x59, 0x73], 4);  /* "pHYs" */
+    view.setUint32(8, ppm); view.setUint32(12, ppm); chunk[16] = 1;
+    view.setUint32(17, crc32(chunk.subarray(4, 17)));
+    var out = new Uint8Array(png.length + chunk.length);
+    out.set(png.subarray(0, 33)); out.set(chunk, 33); out.set(png.subarray(33), 54);
+    return out;
+  }
+  function initPngExports() {
+    document.querySelectorAll("button.png-export").forEach(function (button) {
+      button.hidden = false;
+      var status = button.closest(".downloads").querySelector(".png-status");
+      button.addEventListener("click", function () {
+        var width = +button.getAttribute("data-width"), height = +button.getAttribute("data-height");
+        var name = button.getAttribute("data-name");
+        function fail() {
+          status.textContent = location.protocol === "file:"
+            ? "This browser does not let a page opened from disk draw " + name + ". Open the gallery through a web server (archcat serve), or write it with archcat render."
+            : name + " could not be drawn here; the SVG and PDF beside it hold the same drawing.";
+        }
+        status.textContent = "Drawing " + name + " (" + width + " \u00d7 " + height + " pixels)\u2026";
+        var img = new Image();
+        img.onerror = fail;
+        img.onload = function () {
+          var canvas = document.createElement("canvas");
+          canvas.width = width; canvas.height = height;
+          var ctx = canvas.getContext("2d");
+          ctx.drawImage(img, 0, 0, width, height);
+          try {
+            canvas.toBlob(function (blob) {
+              if (!blob) { fail(); return; }
+              blob.arrayBuffer().then(function (buffer) {
+                var file = new Blob([withDensity(new Uint8Array(buffer), +button.getAttribute("data-dpi"))], { type: "image/png" });
+                var link = document.createElement("a");
+                link.href = URL.createObjectURL(file);
+                link.download = name;
+                document.body.appendChild(link);
+                link.click();
+                link.remove();
+                setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+                status.textContent = "Saved " + name + " (" + width + " \u00d7 " + height + " pixels).";
+              }, fail);
+            }, "image/png");
+          } catch (e) { fail(); }  /* a canvas the browser considers tainted (file://) */
+        };
+        img.src = button.getAttribute("data-svg");
+      });
+    });
+  }
+
   /* ---- Compare ---- */
   function initCompare() {
     var catalog = readCatalog();
@@ -505,6 +700,8 @@
   if (page === "architecture") {
     initArchitecture();
     initEmbeds();
+    initPngExports();
   }
   if (page === "compare") initCompare();
+  if (page === "technologies" || page === "patterns") initListFilter();
 }());
