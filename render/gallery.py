@@ -431,6 +431,10 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     from archcat.anki import template_globals
 
     env.globals.update(template_globals(vocab))
+    from archcat import eras
+
+    timelines = eras.companies(site.specs, site.tech_name)
+    env.globals.update(eras.template_globals(site, timelines))
     written: list[Path] = []
     catalog = catalog_data(site)
     cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None
@@ -482,6 +486,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     written += write_dataset(site, out, cache, everything)
     page("data.html", "data.html", everything, page_id="data", data=data_page(site, out))
     page("insights.html", "insights.html", everything, page_id="insights", insights=insights(site))
+    eras.write_pages(timelines, templates, out, page, everything)
     static = templates / "static"
     from archcat.cache import MAX_TREE_FILE_BYTES, tree_files
     from archcat.files import read_limited

@@ -5,6 +5,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
 
     index.html, technologies.html, patterns.html, compare.html
     architectures/<spec>.html                  one page per spec
+    eras/index.html, eras/<company>.html       timelines of companies with two or more specs
     diagrams/<spec>/<view>-<theme>.<format>    every view as SVG and PDF (stable, for embedding)
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
@@ -53,6 +54,11 @@ def deck_href(spec_id: str, theme: str = "light") -> str:
 
 def page_href(spec_id: str) -> str:
     return f"architectures/{spec_id}.html"
+
+
+def eras_href(company_slug: str = "index") -> str:
+    """A company's timeline of eras, or (by default) the index of them."""
+    return f"eras/{company_slug}.html"
 
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:

@@ -16,7 +16,6 @@ from archcat.model import Spec
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID_SPEC = FIXTURES / "valid" / "shop-2020.yaml"
-
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
@@ -44,33 +43,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def repo() -> Project:
-    return Project(REPO)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """A scratch project holding one valid spec (shop-2020)."""
-    (tmp_path / "architectures").mkdir()
-    shutil.copy(VALID_SPEC, tmp_path / "architectures" / VALID_SPEC.name)
-    return Project(tmp_path)
-
-
-@pytest.fixture
-def shop(project: Project) -> Spec:
-    specs, problems = load_catalog(project)
-    assert problems == []
-    return specs[0]
-
-
-def write_spec(project: Project, spec_id: str, text: str) -> Path:
-    path = project.architectures / f"{spec_id}.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# One Chromium for every browser test module of a run: playwright's sync API runs one instance per thread.
+# One Chromium per test process, shared by every browser test file: Playwright's sync API runs one instance per
+# thread, so each file starting its own would fail whenever two of them run in the same process.
 @pytest.fixture(scope="session")
 def browser():
     executable = shutil.which("chromium")
@@ -103,6 +77,32 @@ def contexts(browser):
     yield get
     for context in made.values():
         context.close()
+
+
+@pytest.fixture
+def repo() -> Project:
+    return Project(REPO)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A scratch project holding one valid spec (shop-2020)."""
+    (tmp_path / "architectures").mkdir()
+    shutil.copy(VALID_SPEC, tmp_path / "architectures" / VALID_SPEC.name)
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def shop(project: Project) -> Spec:
+    specs, problems = load_catalog(project)
+    assert problems == []
+    return specs[0]
+
+
+def write_spec(project: Project, spec_id: str, text: str) -> Path:
+    path = project.architectures / f"{spec_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def pages_about_every_spec(out: Path) -> int:

@@ -119,7 +119,7 @@ def label_of(spec) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Fixtures: one build, one browser, a few contexts
+# Fixtures: one build, one browser, a few contexts (the first three in conftest, shared by every browser test)
 # ---------------------------------------------------------------------------------------------------------------
 
 
