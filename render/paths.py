@@ -9,6 +9,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     thumbs/<spec>-<theme>.png                  index card thumbnails
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
+    quiz/<spec>.html, quiz/index.html          a quiz per spec, and one across the catalog
     assets/                                    style sheet and script
 """
 
@@ -54,6 +55,11 @@ def deck_href(spec_id: str, theme: str = "light") -> str:
 
 def page_href(spec_id: str) -> str:
     return f"architectures/{spec_id}.html"
+
+
+def quiz_href(spec_id: str | None) -> str:
+    """A spec's quiz page, or with None the catalog's."""
+    return f"quiz/{spec_id or 'index'}.html"
 
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
