@@ -289,7 +289,7 @@ def order_questions(spec: Spec, catalog: QuizCatalog) -> list[Question]:
         questions.append(_make(spec, "order", view.id, prompt=prompt,
                                choices=tuple(texts[n - 1] for n in shown),
                                answer=tuple(shown.index(n) for n in numbers), cite=_spec_sources(spec),
-                               link=f"{page_href(spec.id)}#{view.id}/step-{numbers[0]}", view=view.id,
+                               link=f"{page_href(spec.id)}#view-{view.id}", view=view.id,
                                steps=tuple(shown)))
     return questions
 
@@ -324,9 +324,17 @@ class Shown:
                 or (candidate.spec == self.spec and candidate.kind in self.kinds))
 
 
+def _named_elsewhere(node: Node, view: View) -> bool:
+    """Whether the view names the node anywhere but under its own icon: in its title or summary, or in the label
+    of another node, a group or an edge (so blanking it would give nothing away, or be ambiguous)."""
+    texts = [view.title, view.summary or "", *(n.label for n in view.all_nodes() if n.id != node.id),
+             *(g.label for g in view.all_groups()), *(e.label or "" for e in view.edges)]
+    return any(_mentions(text, node.label) for text in texts)
+
+
 def missing_questions(spec: Spec, catalog: QuizCatalog) -> list[Question]:
-    """For each view of four components or more: one component blanked out (one whose label is unique in the
-    view and that an edge reaches). The other choices are labels of components in the spec's other views, then
+    """For each view of four components or more: one component blanked out (one that an edge reaches and whose
+    label the view shows nowhere else). The other choices are labels of components in the spec's other views, then
     of similar systems (not the same system in another era), of the same category; never a label that any
     component in the catalog bearing it could be confused with the hidden one or one shown (see
     Shown.could_be)."""
@@ -350,9 +358,8 @@ def _missing_question(spec: Spec, view: View, catalog: QuizCatalog, circles: tup
     nodes = view.all_nodes()
     if len(nodes) < 4:
         return None
-    labels = [n.label.casefold() for n in nodes] + [g.label.casefold() for g in view.all_groups()]
     ends = _edge_ends(view)
-    eligible = [n for n in nodes if labels.count(n.label.casefold()) == 1 and n.id in ends]
+    eligible = [n for n in nodes if n.id in ends and not _named_elsewhere(n, view)]
     if not eligible:
         return None
     rng = _rng(spec, "missing", view.id)
