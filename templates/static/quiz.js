@@ -113,7 +113,10 @@
           });
         }
         Array.prototype.forEach.call(list.children, function (li, i) {
-          li.classList.add(Number(li.getAttribute("data-choice")) === q.answer[i] ? "is-right" : "is-wrong");
+          var choice = Number(li.getAttribute("data-choice"));
+          var place = q.answer.indexOf(choice) + 1;
+          mark(li, choice === q.answer[i] ? "is-right" : "is-wrong",
+            choice === q.answer[i] ? "in its place" : "belongs at place " + place);
           li.querySelector(".moves").hidden = true;
         });
         verdict.textContent = ok ? "Right: every step is in its place."
@@ -136,12 +139,12 @@
       section.classList.add("answered");
     }
 
-    function mark(label, cls, text) {
-      label.classList.add(cls);
+    function mark(item, cls, text) {  /* a choice or step marked in words, not by colour alone */
+      item.classList.add(cls);
       var note = document.createElement("span");
       note.className = "choice-mark";
       note.textContent = text;
-      label.appendChild(note);
+      item.appendChild(note);
     }
 
     function clear() {
@@ -162,6 +165,7 @@
       if (list) {
         items.forEach(function (li) {
           li.classList.remove("is-right", "is-wrong");
+          Array.prototype.forEach.call(li.querySelectorAll(".choice-mark"), function (n) { n.remove(); });
           li.querySelector(".moves").hidden = false;
           list.appendChild(li);
         });
