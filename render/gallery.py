@@ -378,7 +378,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
              spec=spec, page_id="architecture", drawn=drawn, view_data=data)
     from archcat.quiz_pages import write_quiz_pages
 
-    write_quiz_pages(site, out, icons, page, everything)
+    write_quiz_pages(site, out, icons, page)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     page("patterns.html", "patterns.html", everything, page_id="patterns")

@@ -12,8 +12,8 @@ Five kinds of question, each made only where the spec has the data for it:
 The answer is always true of the spec and no distractor is: a question is left
 out when that cannot be guaranteed. Everything is deterministic: each
 question's shuffles come from a random.Random seeded from the spec's id and
-content, candidates are sorted before they are drawn, so the same catalog
-always gives the same questions.
+content (what it says, so a comment changes nothing), candidates are sorted
+before they are drawn, so the same catalog always gives the same questions.
 """
 
 from __future__ import annotations
@@ -105,9 +105,22 @@ class QuizCatalog:
     nodes_by_category: dict[str, list[Component]] = field(default_factory=dict)  # kind category -> components
     nodes_by_label: dict[str, list[Component]] = field(default_factory=dict)  # casefolded label -> components
 
+    contents: dict[tuple[str, int], str] = field(default_factory=dict)
+
     @property
     def specs(self) -> list[Spec]:
         return self.site.specs
+
+    def content(self, spec: Spec) -> str:
+        """A digest of what the spec says, not how its file is written: a comment or a line break changes no
+        question. Kept for the specs of the catalog, which it holds on to (so their ids stay theirs)."""
+        key = (spec.id, id(spec.arch))
+        if key not in self.contents:
+            made = digest(spec.arch.model_dump_json())
+            if not any(s is spec for s in self.specs):
+                return made
+            self.contents[key] = made
+        return self.contents[key]
 
     def name(self, technology: str) -> str:
         return self.site.tech_name(technology)
@@ -143,9 +156,9 @@ def _category(spec: Spec, node: Node) -> str:
     return resolved.category if resolved else ""
 
 
-def _rng(spec: Spec, *key: str) -> random.Random:
+def _rng(catalog: QuizCatalog, spec: Spec, *key: str) -> random.Random:
     """The random source of one question: seeded from the spec's id and content and the question's key."""
-    return random.Random(int(digest(spec.id, spec.source_bytes, *key)[:16], 16))
+    return random.Random(int(digest(spec.id, catalog.content(spec), *key)[:16], 16))
 
 
 @lru_cache(maxsize=4096)
@@ -236,7 +249,7 @@ def _technology_question(spec: Spec, node: Node, catalog: QuizCatalog, same_labe
     askable = [n for n in names if not any(_mentions(node.label, s) for s in spelled(n))]
     if not askable:
         return None
-    rng = _rng(spec, "technology", node.id)
+    rng = _rng(catalog, spec, "technology", node.id)
     right = rng.choice(askable)
     correct = {n.casefold() for n in [*names, *same_label]}
     said = " ".join([node.label, node.note or "", *(summary(n) for n in names)])
@@ -274,7 +287,7 @@ def order_questions(spec: Spec, catalog: QuizCatalog) -> list[Question]:
         texts = [step.text for step in view.flow]
         if len(texts) < 3 or len({t.casefold() for t in texts}) < len(texts):
             continue  # two steps saying the same thing could go either way
-        rng = _rng(spec, "order", view.id)
+        rng = _rng(catalog, spec, "order", view.id)
         size = min(len(texts), MAX_STEPS)
         start = rng.randrange(len(texts) - size + 1)
         numbers = list(range(start + 1, start + size + 1))
@@ -362,7 +375,7 @@ def _missing_question(spec: Spec, view: View, catalog: QuizCatalog, circles: tup
     eligible = [n for n in nodes if n.id in ends and not _named_elsewhere(n, view)]
     if not eligible:
         return None
-    rng = _rng(spec, "missing", view.id)
+    rng = _rng(catalog, spec, "missing", view.id)
     node = rng.choice(eligible)
     shown = shown_in(spec, view, node, catalog)
     in_view = {n.id for n in nodes}
@@ -396,7 +409,7 @@ def pattern_questions(spec: Spec, catalog: QuizCatalog) -> list[Question]:
         listed = [p for p in lesson.patterns if p in patterns]
         if not listed:
             continue
-        rng = _rng(spec, "pattern", str(index))
+        rng = _rng(catalog, spec, "pattern", str(index))
         right = rng.choice(listed)
         pools = [[p.name for p in patterns.values() if p.id not in used], [p.name for p in patterns.values()]]
         illustrated = {patterns[p].name for p in listed}
@@ -429,7 +442,7 @@ def year_questions(spec: Spec, catalog: QuizCatalog) -> list[Question]:
         same = [m for s in company for m in s.arch.metrics if m.label.casefold() == label and m is not metric]
         if any(_figure(m.value) == value and m.year != metric.year for m in same):
             continue
-        rng = _rng(spec, "year", str(index))
+        rng = _rng(catalog, spec, "year", str(index))
         eras = sorted({m.year for m in same if m.year != metric.year})
         wrong = rng.sample(eras, min(CHOICES - 1, len(eras)))
         if not wrong:  # four years in a row, the right one at a random place among them
@@ -474,7 +487,7 @@ def spec_quiz(spec: Spec, catalog: QuizCatalog, pool: list[Question] | None = No
     taking turns. The diagram question's drawing names each component's technology under its label, so no
     technology question asks about a component it draws: the diagram is the view that leaves the most of them."""
     pool = questions(spec, catalog) if pool is None else pool
-    rng = _rng(spec, "quiz")
+    rng = _rng(catalog, spec, "quiz")
     of_kind = {kind: [q for q in pool if q.kind == kind] for kind in KINDS}
     drawn: set[str] = set()
     if of_kind["missing"]:
@@ -497,7 +510,7 @@ def catalog_quiz(catalog: QuizCatalog, pools: dict[str, list[Question]] | None =
     """The quiz across the catalog: `size` questions, the domains taking turns (a different system each time
     within a domain) and the kinds taking turns, with at most CATALOG_MISSING diagrams."""
     pools = pools if pools is not None else {s.id: spec_quiz(s, catalog) for s in catalog.specs}
-    seed = digest(*(part for s in sorted(catalog.specs, key=lambda s: s.id) for part in (s.id, s.source_bytes)))
+    seed = digest(*(part for s in sorted(catalog.specs, key=lambda s: s.id) for part in (s.id, catalog.content(s))))
     rng = random.Random(int(seed[:16], 16))
     by_domain: dict[str, list[str]] = defaultdict(list)
     for spec in sorted(catalog.specs, key=lambda s: s.id):

@@ -52,6 +52,15 @@ class QuizPage:
     domains: list[tuple[str, str, int]] = field(default_factory=list)  # catalog quiz: id, name, questions
     kind_names: dict[str, str] = field(default_factory=lambda: dict(KIND_NAMES))
 
+    def shown(self) -> str:
+        """A digest of everything the page shows that comes from the catalog: its questions, drawings and
+        domains, and the name, era and title of each architecture it names (templates, vocabularies and code
+        are the build's fingerprint). The page is made again only when this changes."""
+        named = sorted({q.spec for q in self.questions} | ({self.spec.id} if self.spec else set()))
+        about = [(s, a.name, a.era, a.year, a.title) for s in named for a in (self.specs[s].arch,)]
+        drawn = [part for d in self.drawings.values() for part in (*d.markup.values(), d.alt)]
+        return digest(self.key, repr(self.questions), repr(about), repr(self.domains), *drawn)
+
     @property
     def data(self) -> Markup:
         """The answers, as compact JSON safe inside a script element."""
@@ -173,9 +182,8 @@ def quiz_pages(site: Site, out: Path, icon_href: Callable[[bytes], str]) -> dict
     return pages
 
 
-def write_quiz_pages(site: Site, out: Path, icons: IconFiles, page: Callable[..., None], depends_on: str) -> None:
-    """Write the quiz pages through the gallery's `page` writer (which caches by `depends_on`)."""
+def write_quiz_pages(site: Site, out: Path, icons: IconFiles, page: Callable[..., None]) -> None:
+    """Write the quiz pages through the gallery's `page` writer, which makes a page again only when what it
+    shows changed (QuizPage.shown)."""
     for path, quiz in quiz_pages(site, out, lambda png: "../" + icons.href(png)).items():
-        shown = digest(quiz.data, *(m for d in quiz.drawings.values() for m in (*d.markup.values(), d.alt)))
-        page("quiz.html", path, digest(depends_on, shown), quiz=quiz,
-             page_id="quiz" if quiz.spec is None else "quiz-architecture")
+        page("quiz.html", path, quiz.shown(), quiz=quiz, page_id="quiz" if quiz.spec is None else "quiz-architecture")

@@ -16,6 +16,10 @@ from archcat.model import Spec
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID_SPEC = FIXTURES / "valid" / "shop-2020.yaml"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
+                    "Chromium; run `make test` (it installs it) or `sudo apt-get install chromium`.")
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +39,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (out / "index.html").is_file():  # the build puts its output in place in one step
             build(Project(REPO), out=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run, for every module of browser tests: playwright's sync API can be started
+    only once at a time in a process, so the modules share this one rather than each launching its own."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from archcat.discover import Project
 from archcat.gallery import decade, make_site, patterns_of
 from archcat.paths import FORMATS, THEMES
 from archcat.vocab import load_vocabulary
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM_ARGS, CHROMIUM_MISSING, REPO  # noqa: F401  (CHROMIUM_ARGS: for other modules)
 
 PROJECT = Project(REPO)
 SPECS, _PROBLEMS = load_catalog(PROJECT)
@@ -35,10 +35,6 @@ TOTAL = len(SPECS)
 FOUNDATIONS = ("twitter-2013", "instagram-2011", "whatsapp-2014")
 PAGES = ("index.html", "architectures/twitter-2013.html", "technologies.html", "patterns.html", "compare.html")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-CHROMIUM_MISSING = ("Chromium is not installed: no `chromium` on PATH. The gallery's browser tests drive Debian's "
-                    "Chromium; run `make test` (it installs it) or `sudo apt-get install chromium`.")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path("/tmp/gallery-shots")
@@ -130,16 +126,9 @@ def label_of(spec) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The run's one Chromium (see conftest): a module that imports this fixture shares it too."""
+    return chromium
 
 
 @pytest.fixture(scope="session")

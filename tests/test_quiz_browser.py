@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archcat.quiz import KINDS, Question, catalog_quiz, spec_quiz
-from tests.test_gallery_browser import DESKTOP, PHONE, SHOTS, browser, url  # noqa: F401  (browser: a fixture)
+from tests.test_gallery_browser import DESKTOP, PHONE, SHOTS, url
 from tests.test_quiz import BY_ID, CATALOG, VOCAB
 
 SPEC = "twitter-2013"
@@ -24,13 +24,14 @@ MIXED = catalog_quiz(CATALOG)
 
 
 @pytest.fixture
-def fresh(browser):  # noqa: F811
-    """fresh(scheme="light", phone=False): a new browser context (empty localStorage), closed after the test."""
+def fresh(chromium):
+    """fresh(scheme="light", phone=False): a new browser context (empty localStorage) of the run's one Chromium,
+    closed after the test."""
     made = []
 
     def new(scheme: str = "light", phone: bool = False):
         options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-        context = browser.new_context(color_scheme=scheme, **options)
+        context = chromium.new_context(color_scheme=scheme, **options)
         context.set_default_timeout(15_000)
         made.append(context)
         return context.new_page()
