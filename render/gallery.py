@@ -471,6 +471,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         shown = json.dumps([drawn, data, sizes], sort_keys=True)
         page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes, shown),
              spec=spec, page_id="architecture", drawn=drawn, view_data=data, png_sizes=sizes)
+    from archcat.quiz_pages import write_quiz_pages
+
+    write_quiz_pages(site, out, icons, page)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     for entry in site.technologies.values():

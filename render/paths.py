@@ -10,6 +10,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
     decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
+    quiz/<spec>.html, quiz/index.html          a quiz per spec, and one across the catalog
     assets/                                    style sheet and script
 """
 
@@ -59,6 +60,11 @@ def page_href(spec_id: str) -> str:
 def eras_href(company_slug: str = "index") -> str:
     """A company's timeline of eras, or (by default) the index of them."""
     return f"eras/{company_slug}.html"
+
+
+def quiz_href(spec_id: str | None) -> str:
+    """A spec's quiz page, or with None the catalog's."""
+    return f"quiz/{spec_id or 'index'}.html"
 
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:

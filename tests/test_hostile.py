@@ -308,7 +308,7 @@ def _assert_inert_html(path: Path) -> str:
         assert not (tag == "img" and attrs.get("src") == "x"), path
     for attrs, content in markup.scripts:
         if attrs.get("src"):
-            assert attrs["src"].endswith("assets/gallery.js") and not content.strip(), (path, attrs)
+            assert attrs["src"].endswith(("assets/gallery.js", "assets/quiz.js")) and not content.strip(), (path, attrs)
         else:
             assert attrs.get("type") == "application/json", (path, attrs)
             json.loads(content)  # the embedded data is still one well-formed JSON value
