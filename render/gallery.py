@@ -467,6 +467,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         shown = json.dumps([drawn, data, sizes], sort_keys=True)
         page("architecture.html", f"architectures/{spec.id}.html", digest(outline, spec.source_bytes, shown),
              spec=spec, page_id="architecture", drawn=drawn, view_data=data, png_sizes=sizes)
+    from archcat import compare
+
+    written += compare.write_compare_data(site, out, icons)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     for entry in site.technologies.values():
@@ -475,7 +478,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     for pid, pattern, users in site.patterns_used():
         page("pattern.html", f"patterns/{pid}.html", everything, page_id="patterns", pid=pid, pattern=pattern,
              users=users, lessons=site.pattern_lessons(pid))
-    page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
+    page("compare.html", "compare.html", everything, page_id="compare", **compare.page_context(site))
     static = templates / "static"
     from archcat.cache import MAX_TREE_FILE_BYTES, tree_files
     from archcat.files import read_limited

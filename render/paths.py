@@ -9,6 +9,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
     decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
+    data/compare/<spec>.js                     what compare.html shows of a spec, loaded when picked
     assets/                                    style sheet and script
 """
 
@@ -53,6 +54,11 @@ def deck_href(spec_id: str, theme: str = "light") -> str:
 
 def page_href(spec_id: str) -> str:
     return f"architectures/{spec_id}.html"
+
+
+def compare_data_href(spec_id: str) -> str:
+    """The script that gives compare.html one spec's details (see archcat.compare)."""
+    return f"data/compare/{spec_id}.js"
 
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
