@@ -129,17 +129,26 @@ def label_of(spec) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+_CHROMIUM: dict = {"users": 0}  # one Playwright per test process (it cannot run twice in one thread)
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium, shared by this module and every test module that imports this fixture."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail(CHROMIUM_MISSING, pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    if not _CHROMIUM["users"]:
+        _CHROMIUM["playwright"] = sync_playwright().start()
+        _CHROMIUM["browser"] = _CHROMIUM["playwright"].chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    _CHROMIUM["users"] += 1
+    yield _CHROMIUM["browser"]
+    _CHROMIUM["users"] -= 1
+    if not _CHROMIUM["users"]:
+        _CHROMIUM["browser"].close()
+        _CHROMIUM["playwright"].stop()
 
 
 @pytest.fixture(scope="session")
