@@ -21,7 +21,7 @@ from archcat.gallery import IconFiles, environment, make_site, patterns_of, tech
 from archcat.measures import MEASURES, OTHER, measure_of
 from archcat.paths import THEMES, compare_data_href, page_href
 from archcat.vocab import load_vocabulary
-from tests.conftest import REPO
+from tests.conftest import REPO, VALID_SPEC, write_spec
 
 PROJECT = Project(REPO)
 SPECS, _ = load_catalog(PROJECT)
@@ -161,6 +161,23 @@ def test_every_spec_has_a_data_script_that_matches_it(site: Path):
                 assert (site / view["full"][theme]).is_file()
             assert set(view["live"]["nodes"]) == {n.id for v in arch.views if v.id == view["id"]
                                                   for n in v.all_nodes()}
+
+
+def test_hostile_text_stays_data(project: Project, tmp_path: Path):
+    """Spec text reaches the data script as JSON strings (shown with textContent), and the diagrams' markup
+    carries it escaped: nothing in a spec can add an element or end the script."""
+    from archcat.build import build
+
+    payload = "</script><script>alert(1)</script> é"
+    text = VALID_SPEC.read_text(encoding="utf-8").replace("name: Shop", f"name: 'Shop {payload}'", 1)
+    write_spec(project, "shop-2020", text.replace("label: Users", f"label: 'Users {payload}'", 1))
+    out = tmp_path / "site"
+    build(project, out=out, workers=2)
+    data = read_script(out / compare_data_href("shop-2020"))  # ASCII JSON: non-ASCII text is escaped too
+    assert data["name"] == f"Shop {payload}"
+    for theme in THEMES:
+        markup = data["views"][0]["svg"][theme]
+        assert "<script" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
 
 
 def test_data_scripts_are_deterministic(site: Path, tmp_path: Path):
