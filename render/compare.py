@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archcat.files import write_atomic
+from archcat.files import real_dir, write_atomic
 from archcat.measures import MEASURES, measure_of
 from archcat.model import Spec
 from archcat.paths import THEMES, compare_data_href, diagram_href, diagram_path, page_href
@@ -115,7 +115,7 @@ def write_compare_data(site: Site, out: Path, icons: IconFiles) -> list[Path]:
     written = []
     for spec in site.specs:
         target = out / compare_data_href(spec.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        real_dir(target.parent, out)  # refuses a link on the way
         write_atomic(target, script(compare_data(spec, site, out, icons)))
         written.append(target)
     return written

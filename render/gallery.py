@@ -432,7 +432,6 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
 
     env.globals.update(template_globals(vocab))
     written: list[Path] = []
-    catalog = catalog_data(site)
     cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None
     outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.domain, s.arch.tags,
                                   site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))

@@ -3,11 +3,6 @@
 (function () {
   "use strict";
 
-  function readCatalog() {
-    var node = document.getElementById("catalog");
-    return node ? JSON.parse(node.textContent) : [];
-  }
-
   function setQuery(params) {
     var query = params.toString();
     var url = location.pathname + (query ? "?" + query : "") + location.hash;
