@@ -361,33 +361,6 @@ def search_text(site: Site) -> str:
     return "archcatSearchText(" + json.dumps(text, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + ");\n"
 
 
-def catalog_data(site: Site) -> list[dict]:
-    """The data the index search, filters and the compare page work on (embedded with `tojson`)."""
-    items = []
-    for spec in site.specs:
-        arch = spec.arch
-        items.append({
-            "id": spec.id,
-            "href": page_href(spec.id),
-            "name": arch.name,
-            "title": arch.title,
-            "year": arch.year,
-            "era": arch.era or str(arch.year),
-            "decade": decade(arch.year),
-            "summary": arch.summary,
-            "domain": arch.domain or "",
-            "domain_name": site.vocab.domains[arch.domain].name if arch.domain else "",
-            "tags": list(arch.tags),
-            "technologies": site.by_spec_tech[spec.id],
-            "patterns": patterns_of(spec),
-            "lessons": " ".join(f"{lesson.title} {lesson.body}" for lesson in arch.lessons),
-            "metrics": [{"label": m.label, "value": m.value, "year": m.year} for m in arch.metrics],
-            "overview": {t: diagram_href(spec.id, arch.views[0].id, t, "svg") for t in THEMES},
-            "overview_alt": alt_text(spec, arch.views[0]),
-        })
-    return items
-
-
 def environment(templates: Path, vocab: Vocabulary):
     """The templates' environment. It is sandboxed: a catalog cloned from a stranger may bring templates of
     its own, and a template must not reach Python internals (or run commands) through its objects."""
@@ -436,7 +409,6 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     timelines = eras.companies(site.specs, site.tech_name)
     env.globals.update(eras.template_globals(site, timelines))
     written: list[Path] = []
-    catalog = catalog_data(site)
     cache = cache if cache is not None and cache.root is not None and cache.fingerprint else None
     outline = digest(json.dumps([[s.id, s.arch.name, s.arch.year, s.arch.era, s.arch.title, s.arch.domain, s.arch.tags,
                                   site.by_spec_tech[s.id], s.arch.patterns, s.arch.related] for s in site.specs]))
@@ -474,6 +446,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     from archcat.quiz_pages import write_quiz_pages
 
     write_quiz_pages(site, out, icons, page)
+    from archcat import compare
+
+    written += compare.write_compare_data(site, out, icons)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     for entry in site.technologies.values():
@@ -482,7 +457,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     for pid, pattern, users in site.patterns_used():
         page("pattern.html", f"patterns/{pid}.html", everything, page_id="patterns", pid=pid, pattern=pattern,
              users=users, lessons=site.pattern_lessons(pid))
-    page("compare.html", "compare.html", everything, catalog=catalog, page_id="compare")
+    page("compare.html", "compare.html", everything, page_id="compare", **compare.page_context(site))
     from archcat.dataset import data_page, write_dataset
     from archcat.insights import insights
 

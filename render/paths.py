@@ -11,6 +11,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
     decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
     quiz/<spec>.html, quiz/index.html          a quiz per spec, and one across the catalog
+    data/compare/<spec>.js                     what compare.html shows of a spec, loaded when picked
     assets/                                    style sheet and script
 """
 
@@ -65,6 +66,11 @@ def eras_href(company_slug: str = "index") -> str:
 def quiz_href(spec_id: str | None) -> str:
     """A spec's quiz page, or with None the catalog's."""
     return f"quiz/{spec_id or 'index'}.html"
+
+
+def compare_data_href(spec_id: str) -> str:
+    """The script that gives compare.html one spec's details (see archcat.compare)."""
+    return f"data/compare/{spec_id}.js"
 
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:

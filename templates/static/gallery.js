@@ -3,11 +3,6 @@
 (function () {
   "use strict";
 
-  function readCatalog() {
-    var node = document.getElementById("catalog");
-    return node ? JSON.parse(node.textContent) : [];
-  }
-
   function setQuery(params) {
     var query = params.toString();
     var url = location.pathname + (query ? "?" + query : "") + location.hash;
@@ -215,15 +210,17 @@
     if (input.value) apply();
   }
 
-  /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ---- */
-  function initDiagram(figure, onStep) {
+  /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ----
+     A figure in a page's .view section reads its data there; a figure added later (compare) is given it. */
+  function initDiagram(figure, onStep, given) {
     var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
     var tools = figure.querySelector(".viewer-tools"), info = figure.querySelector(".node-info");
     var now = figure.querySelector(".step-now");
     var viewId = figure.getAttribute("data-view");
-    var dataNode = figure.closest(".view").querySelector("script.view-data");
-    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} };
-    var items = Array.prototype.slice.call(figure.closest(".view").querySelectorAll(".flow li"));
+    var section = figure.closest(".view");
+    var dataNode = section && section.querySelector("script.view-data");
+    var data = given || (dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} });
+    var items = section ? Array.prototype.slice.call(section.querySelectorAll(".flow li")) : [];
     var state = { scale: 1, x: 0, y: 0, fit: 1, zoomed: false, step: 0, timer: null, picked: null };
     figure.classList.add("live");
     tools.querySelectorAll("[hidden]").forEach(function (b) { b.hidden = false; });
@@ -407,11 +404,12 @@
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
     fit();
     var lastWidth = viewer.clientWidth;
-    window.addEventListener("resize", function () {
+    function resized() {
       if (viewer.clientWidth === lastWidth) return;  /* a phone's address bar hiding changes only the height */
       lastWidth = viewer.clientWidth;
       fit();
-    });
+    }
+    window.addEventListener("resize", resized);
     viewer.addEventListener("wheel", function (e) {
       if (!e.ctrlKey && !viewer.contains(document.activeElement)) return;  /* let the page scroll */
       e.preventDefault();
@@ -492,7 +490,8 @@
         if (viewer.getBoundingClientRect().top < 0) figure.scrollIntoView({ block: "start" });
       });
     });
-    return { view: viewId, setStep: setStep, figure: figure };
+    function dispose() { stopPlay(); window.removeEventListener("resize", resized); }  /* before removing it */
+    return { view: viewId, setStep: setStep, figure: figure, dispose: dispose };
   }
 
   function initArchitecture() {
@@ -620,19 +619,57 @@
     });
   }
 
-  /* ---- Compare ---- */
+  /* ---- Compare ----
+     The page holds only its two pickers. A side's details come from its architecture's data script
+     (data/compare/<id>.js, added as a <script src> when picked, since fetch() of a local file fails from
+     file://), which calls archcatCompare with them. Catalog text goes through textContent; the diagrams'
+     markup is the build's own serialisation of the drawn SVG, inserted as the architecture page inlines it. */
   function initCompare() {
-    var catalog = readCatalog();
-    var names = JSON.parse(document.getElementById("pattern-names").textContent);
-    var byId = {};
-    catalog.forEach(function (item) { byId[item.id] = item; });
     var form = document.getElementById("compare-form");
-    var params = new URLSearchParams(location.search);
-    ["a", "b"].forEach(function (side) {
-      var wanted = params.get(side);
-      if (wanted && byId[wanted]) form.elements[side].value = wanted;
-    });
-    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    var root = document.getElementById("compare");
+    var status = root.querySelector(".compare-status");
+    var measures = JSON.parse(document.getElementById("measures").textContent);
+    var pageHref = form.getAttribute("data-page"), dataHref = form.getAttribute("data-data");
+    var loaded = {}, pending = {}, shown = { a: null, b: null }, diagrams = { a: null, b: null }, request = 0;
+
+    function element(tag, content, cls) {
+      var el = document.createElement(tag);
+      if (cls) el.className = cls;
+      if (content) el.textContent = content;
+      return el;
+    }
+    function link(content, href, cls) {
+      var a = element("a", content, cls);
+      a.setAttribute("href", href);
+      return a;
+    }
+    function label(item) { return item.name + " " + item.era; }
+    function option(id) {
+      return Array.prototype.filter.call(form.elements.a.options, function (o) { return o.value === id; })[0];
+    }
+
+    /* -- loading a side's data, once per architecture -- */
+    window.archcatCompare = function (item) {
+      loaded[item.id] = item;
+      var calls = pending[item.id] || [];
+      delete pending[item.id];
+      calls.forEach(function (call) { call.done(item); });
+    };
+    function load(id, done, failed) {
+      if (loaded[id]) { done(loaded[id]); return; }
+      var call = { done: done, failed: failed };
+      if (pending[id]) { pending[id].push(call); return; }
+      pending[id] = [call];
+      var script = document.createElement("script");
+      script.src = dataHref.replace("{id}", encodeURIComponent(id));
+      script.onerror = function () {
+        var calls = pending[id] || [];
+        delete pending[id];
+        script.remove();
+        calls.forEach(function (c) { c.failed(id); });
+      };
+      document.head.appendChild(script);
+    }
 
     /* An architecture is never compared with itself: each side offers every architecture but the other's. */
     function exclusive(changed) {
@@ -648,51 +685,247 @@
       });
     }
 
-    function fillChips(list, values, other, label) {
-      list.textContent = "";
-      values.forEach(function (value) {
-        var li = document.createElement("li");
-        li.textContent = label ? label(value) : value;
-        if (other.indexOf(value) !== -1) { li.className = "shared"; li.title = "Used by both"; }
-        list.appendChild(li);
+    /* -- each side: its name, summary, and its views in the live diagram viewer -- */
+    function showView(side, item, index) {
+      var section = document.getElementById("side-" + side), view = item.views[index];
+      section.querySelector(".side-view-summary").textContent = view.summary;
+      if (diagrams[side]) diagrams[side].dispose();
+      var holder = section.querySelector(".side-diagram");
+      holder.textContent = "";
+      var figure = document.getElementById("diagram-template").content.firstElementChild.cloneNode(true);
+      figure.setAttribute("data-view", view.id);
+      var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
+      viewer.setAttribute("aria-label", label(item) + ", " + view.title + ": " + viewer.getAttribute("data-help") +
+        (view.live.steps.length ? viewer.getAttribute("data-help-flow") : ""));
+      Object.keys(view.svg).forEach(function (theme) {
+        var drawn = element("div", null, "drawn drawn-" + theme);
+        drawn.innerHTML = view.svg[theme];  /* the build's SVG markup, every catalog text in it escaped */
+        canvas.appendChild(drawn);
       });
-      if (!values.length) { var none = document.createElement("li"); none.textContent = "none listed"; list.appendChild(none); }
+      if (!view.live.steps.length) figure.querySelectorAll("[data-step]").forEach(function (b) { b.remove(); });
+      figure.querySelector(".viewer-tools").setAttribute("aria-label", "Controls of the " + label(item) + " diagram");
+      figure.querySelectorAll("a[data-theme]").forEach(function (a) {
+        a.setAttribute("href", view.full[a.getAttribute("data-theme")]);
+      });
+      figure.querySelector("figcaption").textContent = view.alt;
+      holder.appendChild(figure);
+      diagrams[side] = initDiagram(figure, null, view.live);
+    }
+    function showSide(side, item) {
+      shown[side] = item.id;
+      var section = document.getElementById("side-" + side);
+      var heading = section.querySelector("h2 a");
+      heading.textContent = label(item);
+      heading.setAttribute("href", item.href);
+      section.querySelector(".side-title").textContent = item.title;
+      section.querySelector(".side-summary").textContent = item.summary;
+      var views = section.querySelector(".side-views");  /* a view picker when there are several */
+      views.textContent = "";
+      if (item.views.length > 1) {
+        var picker = element("select");
+        picker.id = "view-" + side;
+        item.views.forEach(function (view, i) {
+          var choice = element("option", view.title);
+          choice.value = String(i);
+          picker.appendChild(choice);
+        });
+        picker.addEventListener("change", function () { showView(side, item, +picker.value); });
+        var name = element("label", "View of " + label(item));
+        name.setAttribute("for", picker.id);
+        views.appendChild(name);
+        views.appendChild(picker);
+      }
+      showView(side, item, 0);
     }
 
-    function render() {
-      var a = byId[form.elements.a.value], b = byId[form.elements.b.value];
-      [[a, b, "a"], [b, a, "b"]].forEach(function (trio) {
-        var item = trio[0], other = trio[1], section = document.getElementById("side-" + trio[2]);
-        var link = section.querySelector("h2 a");
-        link.textContent = item.name + " " + item.era;
-        link.setAttribute("href", item.href);
-        section.querySelector(".side-title").textContent = item.title;
-        var img = section.querySelector("img");
-        img.src = dark ? item.overview.dark : item.overview.light;
-        img.alt = item.overview_alt;
-        img.hidden = false;
-        var dl = section.querySelector(".side-metrics");
-        dl.textContent = "";
-        item.metrics.forEach(function (m) {
-          var box = document.createElement("div"); box.className = "metric";
-          var dt = document.createElement("dt"); dt.textContent = m.label;
-          var dd = document.createElement("dd");
-          var strong = document.createElement("strong"); strong.textContent = m.value;
-          dd.appendChild(strong);
-          dd.appendChild(document.createTextNode(" in " + m.year));
-          box.appendChild(dt); box.appendChild(dd); dl.appendChild(box);
-        });
-        fillChips(section.querySelector(".side-tech"), item.technologies, other.technologies);
-        fillChips(section.querySelector(".side-patterns"), item.patterns, other.patterns, function (p) { return names[p] || p; });
-      });
-      var next = new URLSearchParams();
-      next.set("a", a.id); next.set("b", b.id);
-      setQuery(next);
+    /* -- what both use, and what only one does -- */
+    function split(mine, theirs) {  /* [key, ...] lists: what only mine has, and what both have, in mine's order */
+      var other = {};
+      theirs.forEach(function (entry) { other[entry[0]] = true; });
+      return { only: mine.filter(function (e) { return !other[e[0]]; }), both: mine.filter(function (e) { return other[e[0]]; }) };
     }
-    form.addEventListener("change", function (e) { exclusive(e.target.name === "b" ? "b" : "a"); render(); });
+    function fillCell(cell, entries, name, href) {
+      cell.textContent = "";
+      if (!entries.length) { cell.appendChild(element("span", "none", "muted")); return; }
+      var list = element("ul", null, "chips");
+      entries.forEach(function (entry) {
+        var li = element("li");
+        li.appendChild(link(entry[name], entry[href]));
+        list.appendChild(li);
+      });
+      cell.appendChild(list);
+    }
+    function showOverlap(a, b) {
+      var table = root.querySelector("table.overlap");
+      document.getElementById("ov-a").textContent = "Only in " + label(a);
+      document.getElementById("ov-both").textContent = "Both";
+      document.getElementById("ov-b").textContent = "Only in " + label(b);
+      [["tech", 0, 1], ["patterns", 1, 2]].forEach(function (kind) {
+        var mine = split(a[kind[0]], b[kind[0]]), theirs = split(b[kind[0]], a[kind[0]]);
+        var row = table.querySelector(".overlap-" + kind[0]);
+        fillCell(row.querySelector('[data-part="a"]'), mine.only, kind[1], kind[2]);
+        fillCell(row.querySelector('[data-part="both"]'), mine.both, kind[1], kind[2]);
+        fillCell(row.querySelector('[data-part="b"]'), theirs.only, kind[1], kind[2]);
+      });
+    }
+
+    /* -- key numbers: lined up by what they measure, then the rest of each side's -- */
+    function cite(item, metric, into) {  /* "in 2013, per <source>, slide 4" */
+      var source = item.sources[metric.source] || {};
+      into.appendChild(document.createTextNode("in " + metric.year + ", per "));
+      into.appendChild(source.url ? link(source.title, source.url) : element("span", source.title));
+      if (metric.where) into.appendChild(document.createTextNode(", " + metric.where));
+      return into;
+    }
+    function showNumbers(a, b) {
+      var byMeasure = [a, b].map(function (item) {
+        var found = {};
+        item.metrics.forEach(function (m) { (found[m.measure] = found[m.measure] || []).push(m); });
+        return found;
+      });
+      var rows = measures.filter(function (m) { return byMeasure[0][m[0]] && byMeasure[1][m[0]]; });
+      var table = root.querySelector("table.aligned"), body = table.querySelector("tbody");
+      document.getElementById("nb-a").textContent = label(a);
+      document.getElementById("nb-b").textContent = label(b);
+      body.textContent = "";
+      rows.forEach(function (measure) {
+        var head = element("tr"), th = element("th", measure[1], "group"), row = element("tr");
+        th.colSpan = 2;
+        th.id = "nb-" + measure[0];
+        head.appendChild(th);
+        [a, b].forEach(function (item, i) {
+          var cell = element("td"), list = element("ul", null, "aligned-values");
+          cell.setAttribute("headers", th.id + (i ? " nb-b" : " nb-a"));
+          byMeasure[i][measure[0]].forEach(function (m) {
+            var li = element("li", null, "metric-line");
+            li.setAttribute("data-side", i ? "b" : "a");
+            li.appendChild(element("span", m.label, "metric-label"));
+            li.appendChild(element("strong", m.value));
+            li.appendChild(cite(item, m, element("span", null, "muted")));
+            list.appendChild(li);
+          });
+          cell.appendChild(list);
+          row.appendChild(cell);
+        });
+        body.appendChild(head);
+        body.appendChild(row);
+      });
+      table.hidden = !rows.length;
+      root.querySelector(".aligned-none").hidden = rows.length > 0;
+      var lined = {};
+      rows.forEach(function (m) { lined[m[0]] = true; });
+      [a, b].forEach(function (item, i) {
+        var box = root.querySelector('#numbers-h ~ .pair [data-side="' + (i ? "b" : "a") + '"]');
+        box.querySelector("h4").textContent = label(item);
+        var list = box.querySelector("dl");
+        list.textContent = "";
+        var rest = item.metrics.filter(function (m) { return !lined[m.measure]; });
+        list.hidden = !rest.length;
+        var none = box.querySelector("p.muted");
+        if (none) none.remove();
+        if (!rest.length) {
+          box.appendChild(element("p", item.metrics.length ? "All of its numbers are lined up above." : "No key numbers given.", "muted"));
+        }
+        rest.forEach(function (m) {
+          var entry = element("div", null, "metric");
+          entry.setAttribute("data-side", i ? "b" : "a");
+          entry.appendChild(element("dt", m.label));
+          var value = element("dd");
+          value.appendChild(element("strong", m.value));
+          value.appendChild(cite(item, m, element("span", null, "muted")));
+          entry.appendChild(value);
+          list.appendChild(entry);
+        });
+      });
+    }
+
+    /* -- lessons side by side, with their patterns; those both architectures use are marked -- */
+    function showLessons(a, b) {
+      var common = {};
+      split(a.patterns, b.patterns).both.forEach(function (p) { common[p[0]] = true; });
+      [a, b].forEach(function (item, i) {
+        var box = root.querySelector('#lessons-h ~ .pair [data-side="' + (i ? "b" : "a") + '"]');
+        box.querySelector("h3").textContent = label(item);
+        var list = box.querySelector("ol");
+        list.textContent = "";
+        list.hidden = !item.lessons.length;
+        var none = box.querySelector("p.muted");
+        if (none) none.remove();
+        if (!item.lessons.length) box.appendChild(element("p", "No lessons given.", "muted"));
+        item.lessons.forEach(function (lesson) {
+          var li = element("li");
+          li.appendChild(link(lesson.title, lesson.href, "lesson-link"));
+          if (lesson.patterns.length) {
+            var chips = element("p", null, "lesson-meta");
+            lesson.patterns.forEach(function (p) {
+              var chip = link(p[1], p[2], common[p[0]] ? "chip shared" : "chip");
+              if (common[p[0]]) chip.appendChild(element("span", " (both use it)", "visually-hidden"));
+              chips.appendChild(chip);
+              chips.appendChild(document.createTextNode(" "));
+            });
+            li.appendChild(chips);
+          }
+          list.appendChild(li);
+        });
+      });
+    }
+
+    function show(a, b) {
+      if (shown.a !== a.id) showSide("a", a);
+      if (shown.b !== b.id) showSide("b", b);
+      showOverlap(a, b);
+      showNumbers(a, b);
+      showLessons(a, b);
+      root.setAttribute("data-state", "ready");
+      root.removeAttribute("aria-busy");
+      status.textContent = "Comparing " + label(a) + " with " + label(b) + ".";
+    }
+    function update() {
+      var ids = { a: form.elements.a.value, b: form.elements.b.value }, mine = ++request, got = {};
+      var query = new URLSearchParams();
+      query.set("a", ids.a);
+      query.set("b", ids.b);
+      setQuery(query);
+      root.setAttribute("data-state", "loading");
+      root.setAttribute("aria-busy", "true");
+      ["a", "b"].forEach(function (side) {
+        if (shown[side] !== ids[side]) {  /* the name at once; the rest once its data has come */
+          var heading = document.querySelector("#side-" + side + " h2 a");
+          heading.textContent = option(ids[side]).textContent;
+          heading.setAttribute("href", pageHref.replace("{id}", encodeURIComponent(ids[side])));
+        }
+        load(ids[side], function (item) {
+          got[side] = item;
+          if (mine === request && got.a && got.b) show(got.a, got.b);
+        }, function (id) {
+          if (mine !== request) return;
+          root.setAttribute("data-state", "failed");
+          root.removeAttribute("aria-busy");
+          status.textContent = "The details of " + option(id).textContent + " could not be loaded: " +
+            dataHref.replace("{id}", id) + " is missing from this copy of the gallery.";
+        });
+      });
+    }
+
+    var params = new URLSearchParams(location.search);
+    ["a", "b"].forEach(function (side) {
+      var wanted = params.get(side);
+      if (wanted && option(wanted)) form.elements[side].value = wanted;
+    });
+    form.addEventListener("change", function (e) { exclusive(e.target.name === "b" ? "b" : "a"); update(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    var swap = document.getElementById("cmp-swap");
+    swap.hidden = false;
+    swap.addEventListener("click", function () {
+      var a = form.elements.a.value;
+      form.elements.a.value = form.elements.b.value;
+      form.elements.b.value = a;
+      exclusive("a");
+      update();
+    });
+    root.hidden = false;
     exclusive("a");
-    render();
+    update();
   }
 
   var page = document.body.getAttribute("data-page");

@@ -1,0 +1,193 @@
+"""Compare in a real browser: what both use and what only one does, numbers lined up by what they measure, live
+diagrams, the URL, accessibility and phones.
+
+Uses the session's gallery (the `site` fixture) and the browser helpers of
+test_gallery_browser; every expected value is computed from the specs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from archcat.gallery import patterns_of, tech_anchor
+from archcat.measures import MEASURES, measure_of
+from archcat.paths import THEMES
+from archcat.vocab import load_vocabulary
+from tests import test_gallery_browser as gallery
+from tests.test_gallery_browser import BY_ID, PHONE, SITE, SPECS, label_of, query_of, scale_of, scroll_width, url
+
+# The gallery tests' browser, its contexts (one per colour scheme and screen) and a fresh tab per test.
+browser, contexts, page = gallery.browser, gallery.contexts, gallery.page
+
+NAMES = {p.id: p.name for p in load_vocabulary().patterns.values()}
+
+
+def measures_of(spec_id: str) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for m in BY_ID[spec_id].arch.metrics:
+        found.setdefault(measure_of(m.label, m.value), []).append(m)
+    return found
+
+
+def _unrelated_pair() -> tuple[str, str]:
+    """Two specs of different systems and domains, each with several views, sharing a technology and a pattern
+    and each having some of its own."""
+    for a in SPECS:
+        for b in SPECS:
+            if a.arch.name == b.arch.name or a.arch.domain == b.arch.domain or a.id >= b.id:
+                continue
+            ta, tb = set(SITE.by_spec_tech[a.id]), set(SITE.by_spec_tech[b.id])
+            pa, pb = set(patterns_of(a)), set(patterns_of(b))
+            if (len(a.arch.views) > 1 and len(b.arch.views) > 1 and ta & tb and ta - tb and tb - ta
+                    and pa & pb and pa - pb and pb - pa):
+                return a.id, b.id
+    raise AssertionError("no pair of unrelated specs shares a technology and a pattern")
+
+
+def _users_pair() -> tuple[str, str]:
+    """twitter-2013 and the first other system whose key numbers both count users (and something only one does)."""
+    a = "twitter-2013"
+    assert "users" in measures_of(a)
+    b = next(s.id for s in SPECS if s.arch.name != BY_ID[a].arch.name and "users" in measures_of(s.id)
+             and set(measures_of(s.id)) != set(measures_of(a)))
+    return a, b
+
+
+UNRELATED = _unrelated_pair()
+USERS = _users_pair()
+
+
+def ready(tab, a: str, b: str) -> None:
+    tab.wait_for_selector("#compare[data-state=ready]")
+    assert [tab.input_value("#cmp-a"), tab.input_value("#cmp-b")] == [a, b]
+    assert tab.inner_text("#side-a h2").strip() == label_of(BY_ID[a])
+    assert tab.inner_text("#side-b h2").strip() == label_of(BY_ID[b])
+
+
+def test_shared_and_unique_technologies_and_patterns_are_what_the_specs_say(site, page):
+    a, b = UNRELATED
+    page.goto(url(site, "compare.html"))
+    page.select_option("#cmp-a", a)
+    page.select_option("#cmp-b", b)
+    ready(page, a, b)
+    shown = page.evaluate("""() => {
+        const out = {};
+        for (const kind of ['tech', 'patterns'])
+            for (const part of ['a', 'both', 'b'])
+                out[kind + '-' + part] = Array.from(document.querySelectorAll(
+                    `table.overlap .overlap-${kind} [data-part="${part}"] li a`))
+                    .map(x => [x.textContent, x.getAttribute('href')]);
+        out.heads = Array.from(document.querySelectorAll('table.overlap thead th')).map(th => th.textContent);
+        return out;
+    }""")
+    ta, tb = SITE.by_spec_tech[a], SITE.by_spec_tech[b]
+    for part, expected in (("a", [t for t in ta if t not in tb]), ("both", [t for t in ta if t in tb]),
+                           ("b", [t for t in tb if t not in ta])):
+        assert shown[f"tech-{part}"] == [[t, f"technologies.html#{tech_anchor(t)}"] for t in expected]
+    pa, pb = patterns_of(BY_ID[a]), patterns_of(BY_ID[b])
+    for part, expected in (("a", [p for p in pa if p not in pb]), ("both", [p for p in pa if p in pb]),
+                           ("b", [p for p in pb if p not in pa])):
+        assert shown[f"patterns-{part}"] == [[NAMES[p], f"patterns.html#p-{p}"] for p in expected]
+    assert shown["heads"] == [f"Only in {label_of(BY_ID[a])}", "Both", f"Only in {label_of(BY_ID[b])}"]
+    technologies = (site / "technologies.html").read_text(encoding="utf-8")
+    assert all(f'id="{href.split("#")[1]}"' in technologies for _, href in shown["tech-both"])
+
+
+def test_key_numbers_are_lined_up_by_what_they_measure(site, page):
+    a, b = USERS
+    page.goto(url(site, "compare.html", {"a": a, "b": b}))
+    ready(page, a, b)
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('table.aligned tbody th.group')).map(th => ({
+        name: th.textContent,
+        cells: Array.from(th.parentNode.nextElementSibling.cells).map(td => Array.from(td.querySelectorAll('li'))
+            .map(li => ({label: li.querySelector('.metric-label').textContent,
+                         value: li.querySelector('strong').textContent,
+                         cite: li.querySelector('.muted').textContent,
+                         links: Array.from(li.querySelectorAll('a')).map(x => x.getAttribute('href'))})))}))""")
+    mine, theirs = measures_of(a), measures_of(b)
+    both = [key for key in MEASURES if key in mine and key in theirs]
+    assert "users" in both
+    assert [row["name"] for row in rows] == [MEASURES[key] for key in both]
+    for row, key in zip(rows, both, strict=True):
+        for cell, spec_id, metrics in ((row["cells"][0], a, mine[key]), (row["cells"][1], b, theirs[key])):
+            sources = {s.id: s for s in BY_ID[spec_id].arch.sources}
+            assert [(c["label"], c["value"]) for c in cell] == [(m.label, m.value) for m in metrics]
+            for c, m in zip(cell, metrics, strict=True):
+                assert c["cite"].startswith(f"in {m.year}, per {sources[m.source].title}")
+                assert c["links"] == [sources[m.source].url]
+                if m.where:
+                    assert c["cite"].endswith(f", {m.where}")
+    others = page.evaluate("""() => ['a', 'b'].map(side => Array.from(document.querySelectorAll(
+        `.other-metrics .metric[data-side="${side}"] dt`)).map(dt => dt.textContent))""")
+    for shown, spec_id in zip(others, (a, b), strict=True):
+        assert shown == [m.label for m in BY_ID[spec_id].arch.metrics if measure_of(m.label, m.value) not in both]
+
+
+def transform_scale(tab, side: str) -> float:
+    return scale_of(tab.eval_on_selector(f"#side-{side} .canvas", "c => c.style.transform"))
+
+
+def test_diagrams_zoom_step_and_switch_views(site, page):
+    a, b = UNRELATED
+    page.goto(url(site, "compare.html", {"a": a, "b": b}))
+    ready(page, a, b)
+    before = transform_scale(page, "a")
+    page.click('#side-a [data-zoom="in"]')
+    assert transform_scale(page, "a") == pytest.approx(before * 1.25, rel=1e-4)
+    page.focus("#side-b .viewer")
+    other = transform_scale(page, "b")
+    page.keyboard.press("-")
+    assert transform_scale(page, "b") == pytest.approx(other / 1.25, rel=1e-4)
+    assert transform_scale(page, "a") == pytest.approx(before * 1.25, rel=1e-4)  # each side has its own viewer
+    page.click('#side-a [data-zoom="reset"]')
+    assert transform_scale(page, "a") == pytest.approx(before, rel=1e-4)
+    flow = BY_ID[a].arch.views[0].flow
+    if flow:
+        page.click('#side-a [data-step="next"]')
+        assert page.inner_text("#side-a .step-now").strip() == f"Step 1 of {len(flow)}: {flow[0].text}"
+    second = BY_ID[a].arch.views[1]
+    page.select_option("#view-a", "1")
+    assert page.get_attribute("#side-a figure.diagram", "data-view") == second.id
+    for theme in THEMES:
+        assert page.locator(f'#side-a .drawn-{theme} svg.drawing [id^="{a}--{second.id}-{theme}-"]').count() > 0
+    assert page.get_attribute("#side-b figure.diagram", "data-view") == BY_ID[b].arch.views[0].id
+
+
+def test_the_url_keeps_the_pair(site, contexts, page):
+    a, b = UNRELATED
+    page.goto(url(site, "compare.html", {"a": a, "b": b}))
+    ready(page, a, b)
+    c = USERS[1]
+    page.select_option("#cmp-b", c)
+    ready(page, a, c)
+    assert query_of(page) == {"a": [a], "b": [c]}
+    page.click("#cmp-swap")
+    ready(page, c, a)
+    assert query_of(page) == {"a": [c], "b": [a]}
+    fresh = contexts("light").new_page()
+    try:
+        fresh.goto(page.url)
+        ready(fresh, c, a)
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_and_a_phone(site, contexts, scheme):
+    """axe on a pair of unrelated systems with view pickers, on a 390-pixel phone: the sides stack."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    a, b = UNRELATED
+    tab = contexts(scheme, phone=True).new_page()
+    try:
+        tab.goto(url(site, "compare.html", {"a": a, "b": b}))
+        ready(tab, a, b)
+        assert scroll_width(tab) <= PHONE["width"] + 1
+        first, second = (tab.locator(f"#side-{s}").bounding_box() for s in ("a", "b"))
+        assert first and second and second["y"] >= first["y"] + first["height"]
+        results = Axe().run(tab)
+    finally:
+        tab.close()
+    serious = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in results.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
