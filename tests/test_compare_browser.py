@@ -14,10 +14,11 @@ from archcat.measures import MEASURES, measure_of
 from archcat.paths import THEMES
 from archcat.vocab import load_vocabulary
 from tests import test_gallery_browser as gallery
-from tests.test_gallery_browser import BY_ID, PHONE, SITE, SPECS, label_of, query_of, scale_of, scroll_width, url
+from tests.conftest import PHONE
+from tests.test_gallery_browser import BY_ID, SITE, SPECS, label_of, query_of, scale_of, scroll_width, url
 
-# The gallery tests' browser, its contexts (one per colour scheme and screen) and a fresh tab per test.
-browser, contexts, page = gallery.browser, gallery.contexts, gallery.page
+# A fresh tab per test, on the session's browser contexts (conftest: one per colour scheme and screen).
+page = gallery.page
 
 NAMES = {p.id: p.name for p in load_vocabulary().patterns.values()}
 
