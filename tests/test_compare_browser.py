@@ -192,3 +192,23 @@ def test_axe_and_a_phone(site, contexts, scheme):
     serious = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in results.response["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_filling_in_a_pair_moves_nothing_already_shown(site, contexts):
+    """The sides and blocks appear whole once the pair's data has come: no layout shift on a phone, where the
+    sides stack and the footer would otherwise start in view and be pushed down."""
+    a, b = UNRELATED
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.add_init_script("""window.__shifts = [];
+            new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.push(e.value)))
+              .observe({type: "layout-shift", buffered: true});""")
+        tab.goto(url(site, "compare.html", {"a": a, "b": b}))
+        ready(tab, a, b)
+        tab.wait_for_timeout(300)
+        shifts = tab.evaluate("window.__shifts")
+        footer = tab.locator("footer.site").bounding_box()
+    finally:
+        tab.close()
+    assert shifts == []
+    assert footer and footer["y"] > PHONE["height"]

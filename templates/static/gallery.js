@@ -877,6 +877,7 @@
       showNumbers(a, b);
       showLessons(a, b);
       root.setAttribute("data-state", "ready");
+      root.setAttribute("data-shown", "");
       root.removeAttribute("aria-busy");
       status.textContent = "Comparing " + label(a) + " with " + label(b) + ".";
     }
