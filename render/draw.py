@@ -450,6 +450,25 @@ def pin_pdf_dates(pdf: bytes) -> bytes:
     return _PDF_DATE.sub(rb"\g<1>19700101000000", pdf)
 
 
+def share_identical_objects(pdf: bytes) -> bytes:
+    """The PDF with each repeated object kept once. cairosvg embeds an icon's image (and its soft mask) again
+    at every place it is drawn, so a slide repeats them; merging the masks makes the images identical in
+    turn, hence the second pass. pypdf writes the same bytes for the same input."""
+    import io
+
+    import pypdf
+
+    for _ in range(3):
+        writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf))
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        out = io.BytesIO()
+        writer.write(out)
+        if len(out.getvalue()) >= len(pdf):
+            break
+        pdf = out.getvalue()
+    return pdf
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise DrawError("icon is not a PNG file")

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from archcat.draw import Target, encode_png, pin_pdf_dates, rasterize, render
+from archcat.draw import Target, encode_png, pin_pdf_dates, rasterize, render, share_identical_objects
 from archcat.files import write_atomic
 from archcat.graph import PALETTES, build_dot, description
 from archcat.model import Spec, View
@@ -104,7 +104,7 @@ def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], pr
                 # Its density makes slide tools place it at exactly the width of a slide.
                 data = encode_png(raster, dpi=round(width / SLIDE_INCHES))
             elif target.format == "pdf":
-                data = pin_pdf_dates(pdf)
+                data = share_identical_objects(pin_pdf_dates(pdf))
             else:
                 raise ValueError(f"no slide format {target.format!r}")
             write_atomic(target.path, data)

@@ -175,3 +175,21 @@ def test_a_step_needs_a_slide_and_must_exist(tmp_path: Path, capsys):
                  "--step", "99", "--out", str(tmp_path)]) == 1
     assert "has 8 flow step(s), no step 99" in capsys.readouterr().err
     assert not (tmp_path / "slides").exists()
+
+
+def test_pdf_embeds_each_icon_once_and_draws_as_cairo_wrote_it(slides: Path):
+    import hashlib
+
+    import cairosvg
+
+    from archcat.draw import rasterize
+
+    pdf = path(slides, "light", "pdf").read_bytes()
+    streams = [match.group(1) for match in re.finditer(rb"/Subtype /Image.*?stream\r?\n(.*?)endstream", pdf, re.S)]
+    digests = [hashlib.sha256(data).hexdigest() for data in streams]
+    assert streams and len(digests) == len(set(digests))
+    # The write path draws some icons more than once (three services share one): cairo embeds them each time.
+    as_cairo_wrote_it = cairosvg.svg2pdf(bytestring=path(slides, "light", "svg").read_bytes())
+    assert len(re.findall(rb"/Subtype /Image", as_cairo_wrote_it)) > len(streams)
+    ours, theirs = (rasterize(data, [("width", 960)])[0] for data in (pdf, as_cairo_wrote_it))
+    assert ours == theirs
