@@ -221,3 +221,34 @@ def test_every_format_draws_the_compact_icons(shop: Spec, tmp_path: Path):
     sides += [int(n) for n in re.findall(rb"/Width (\d+)\s+/Height \d+\s+/ColorSpace", pdf)]
     assert sides and max(sides) <= ICON_PIXELS
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in files.values())
+
+
+def test_embedded_icons_carry_only_the_colours_they_use(shop: Spec, tmp_path: Path):
+    """Each icon in an SVG has a palette (and transparency) no longer than the colours its pixels use, and
+    draws exactly as the 256-entry palette it was quantized to."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from archcat.draw import used_colours_only
+
+    svg = render_all(shop, tmp_path / "out")["svg"].read_text(encoding="utf-8")
+    icons = [base64.b64decode(b) for b in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", svg)]
+    assert icons
+    for data in icons:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.mode == "P":
+                assert len(image.getpalette() or []) // 3 == len(image.getcolors(256) or [])
+    full = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    for x in range(16, 48):
+        full.putpixel((x, x), (200, 30, 30, 255))
+        full.putpixel((x, 63 - x), (30, 30, 200, 128))
+    buffer = io.BytesIO()
+    full.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
+    before = buffer.getvalue()
+    after = used_colours_only(before)
+    assert len(after) < len(before)
+    with Image.open(io.BytesIO(before)) as a, Image.open(io.BytesIO(after)) as b:
+        assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
