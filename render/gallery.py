@@ -328,9 +328,10 @@ def first_sentence(text: str) -> str:
 
 
 def index_data(site: Site, thumb_sizes: dict[str, tuple[float, float]]) -> dict:
-    """The index's search index, compact: what a card shows and what filters and the first search need,
-    with technologies, patterns, domains and tags as numbers into shared lists. Long text (the full
-    summaries and the lessons) waits in `search_text`, loaded when the reader first searches."""
+    """The index's search index, compact: what filters need and a card shows but its sentence of summary,
+    with technologies, patterns, domains and tags as numbers into shared lists. Longer text waits in
+    `card_text` (that sentence) and `search_text` (the full summaries and the lessons), each loaded
+    when first needed."""
     techs = sorted(site.technologies, key=lambda name: (name.lower(), name))
     patterns = sorted({p for spec in site.specs for p in patterns_of(spec)},
                       key=lambda p: (site.vocab.patterns[p].name.lower(), p) if p in site.vocab.patterns else (p, p))
@@ -344,7 +345,7 @@ def index_data(site: Site, thumb_sizes: dict[str, tuple[float, float]]) -> dict:
         headline = arch.metrics[0] if arch.metrics else None
         width, height = thumb_sizes[spec.id]
         items.append([spec.id, arch.name, arch.era or str(arch.year), arch.year, arch.title,
-                      first_sentence(arch.summary), number["domain"][arch.domain] if arch.domain else -1,
+                      number["domain"][arch.domain] if arch.domain else -1,
                       [number["tag"][t] for t in arch.tags], [number["tech"][t] for t in site.by_spec_tech[spec.id]],
                       [number["pattern"][p] for p in patterns_of(spec)],
                       [headline.value, headline.label, headline.year] if headline else 0,
@@ -352,6 +353,14 @@ def index_data(site: Site, thumb_sizes: dict[str, tuple[float, float]]) -> dict:
     return {"page": PAGE_SIZE, "tech": techs, "tags": tags,
             "patterns": [[p, site.vocab.patterns[p].name if p in site.vocab.patterns else p] for p in patterns],
             "domains": [[d, site.vocab.domains[d].name] for d in domains], "items": items}
+
+
+def card_text(site: Site) -> str:
+    """The script `data/card-text.js`: the sentence each card shows under its title. The index's first page
+    of cards comes with the page; the script builds the others, so it loads this when the reader first
+    turns to them, filters or searches (or sets foot in the form)."""
+    text = {spec.id: first_sentence(spec.arch.summary) for spec in site.specs}
+    return "archcatCardText(" + json.dumps(text, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + ");\n"
 
 
 def search_text(site: Site) -> str:
@@ -434,7 +443,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     page("index.html", "index.html", everything, page_id="index", thumb_sizes=thumb_sizes,
          index=index_data(site, thumb_sizes), page_size=PAGE_SIZE)
     page("all.html", "all.html", everything, page_id="all")
-    written.append(write_atomic(real_dir(out / "data", out) / "search-text.js", search_text(site)))
+    data_folder = real_dir(out / "data", out)
+    written.append(write_atomic(data_folder / "search-text.js", search_text(site)))
+    written.append(write_atomic(data_folder / "card-text.js", card_text(site)))
     icons = IconFiles(out)
     for spec in site.specs:
         drawn = inline_views(spec, out, icons, "../")

@@ -11,7 +11,7 @@ from archcat.build import build
 from archcat.catalog import load_catalog
 from archcat.describe import alt_text
 from archcat.discover import Project
-from archcat.gallery import make_site, safe_url
+from archcat.gallery import first_sentence, make_site, safe_url
 from archcat.vocab import load_vocabulary, split_technologies
 from tests.conftest import VALID_SPEC, write_spec
 
@@ -180,9 +180,16 @@ def test_index_carries_a_compact_search_index_and_loads_long_text_later(project:
     spec = load_catalog(project)[0][0]
     row = next(item for item in data["items"] if item[0] == spec.id)
     assert row[1:5] == [spec.arch.name, spec.arch.era or str(spec.arch.year), spec.arch.year, spec.arch.title]
-    assert [data["tags"][i] for i in row[7]] == list(spec.arch.tags)
+    assert [data["tags"][i] for i in row[6]] == list(spec.arch.tags)
     lesson = spec.arch.lessons[0]
     assert lesson.body not in index  # long text waits for the first search
     text = (out / "data" / "search-text.js").read_text(encoding="utf-8")
     assert text.startswith("archcatSearchText(") and json.loads(text[18:-3])[spec.id].endswith(lesson.body)
+    # the sentence under each card's title: the first page's cards carry theirs, the script loads the others'
+    sentences = (out / "data" / "card-text.js").read_text(encoding="utf-8")
+    assert sentences.startswith("archcatCardText(") and sentences.endswith(");\n")
+    sentences = json.loads(sentences[len("archcatCardText("):-3])
+    assert set(sentences) == {row[0] for row in data["items"]}
+    assert sentences[spec.id] == first_sentence(spec.arch.summary)
+    assert sentences[spec.id] not in json.dumps(data, ensure_ascii=False)  # not in the index's own data
     assert "Every architecture, A to Z" in (out / "all.html").read_text(encoding="utf-8")

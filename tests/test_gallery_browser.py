@@ -22,7 +22,7 @@ import pytest
 
 from archcat.catalog import load_catalog
 from archcat.discover import Project
-from archcat.gallery import decade, make_site, patterns_of
+from archcat.gallery import decade, first_sentence, make_site, patterns_of
 from archcat.paths import SITE_FORMATS, THEMES
 from archcat.vocab import load_vocabulary
 from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO
@@ -148,9 +148,17 @@ ALL_PAGES_JS = """() => {
 }"""
 
 
+def cards_ready(page) -> None:
+    """Wait until the script can draw any page of cards at once: the sentences under their titles (which
+    load as a reader enters the form) and any text a search asked for have arrived."""
+    if page.get_attribute("#cards", "data-card-text") != "loaded":
+        page.dispatch_event("#filters", "focusin")
+    page.wait_for_selector("#cards[data-card-text=loaded]:not([aria-busy])", state="attached")
+
+
 def visible_cards(page) -> list[str]:
     """Ids of the index cards a learner can see, across the pages of results, in display order."""
-    page.wait_for_selector("#cards:not([aria-busy])", state="attached")  # the lessons' text has arrived
+    cards_ready(page)
     return page.evaluate(ALL_PAGES_JS)
 
 
@@ -204,9 +212,12 @@ def test_index_lists_every_architecture(site, page):
     for number in range(1, pages + 1):  # the page in the address opens at that page; cards built on the
         page.goto(url(site, "index.html", {"page": str(number)}))  # page equal the ones the server wrote
         assert page.locator("#page-of").inner_text() == f"Page {number} of {pages}"
+        if number > 1:  # built by the script, once the sentences under their titles have loaded
+            page.wait_for_selector("#cards[data-card-text=loaded]:not([aria-busy])", state="attached")
         links += page.eval_on_selector_all("#cards > li.card", """cards => cards.map(c => ({id: c.dataset.id,
             href: c.querySelector('h2 a').getAttribute('href'), text: c.querySelector('h2 a').textContent,
-            thumb: c.querySelector('img').getAttribute('src'), tags: c.querySelector('.tags').textContent}))""")
+            thumb: c.querySelector('img').getAttribute('src'), tags: c.querySelector('.tags').textContent,
+            summary: c.querySelector('.card-summary').textContent}))""")
     assert [link["id"] for link in links] == every
     for link in links:
         spec = BY_ID[link["id"]]
@@ -214,6 +225,7 @@ def test_index_lists_every_architecture(site, page):
         assert (site / link["href"]).is_file(), link
         assert " ".join(link["text"].split()) == label_of(spec)
         assert link["thumb"] == f"diagrams/{spec.id}/{spec.arch.views[0].id}-light.svg"
+        assert link["summary"] == first_sentence(spec.arch.summary)
         domain = SITE.vocab.domains[spec.arch.domain].name if spec.arch.domain else ""
         assert link["tags"] == domain + "".join(spec.arch.tags)
 
@@ -321,6 +333,7 @@ FILTERS = {
 def test_each_filter_narrows_to_exactly_the_specs_that_have_it(site, page, kind):
     select, key, values, having = FILTERS[kind]
     page.goto(url(site, "index.html"))
+    cards_ready(page)
     results = page.evaluate(ALL_OPTIONS_JS, select)
     assert {r["value"] for r in results} == values
     wrong = {}
@@ -336,6 +349,7 @@ def test_each_filter_narrows_to_exactly_the_specs_that_have_it(site, page, kind)
 
 def test_pattern_filter_agrees_with_its_option_count_and_the_patterns_page(site, page):
     page.goto(url(site, "index.html"))
+    cards_ready(page)
     results = page.evaluate(ALL_OPTIONS_JS, "f-pattern")
     wrong = {}
     for result in results:

@@ -18,15 +18,15 @@
     var data = JSON.parse(document.getElementById("index-data").textContent);
     var pageSize = data.page;
     var items = data.items.map(function (row) {
-      var domain = row[6] >= 0 ? data.domains[row[6]] : ["", ""];
-      var item = { id: row[0], name: row[1], era: row[2], year: row[3], title: row[4], summary: row[5],
+      var domain = row[5] >= 0 ? data.domains[row[5]] : ["", ""];
+      var item = { id: row[0], name: row[1], era: row[2], year: row[3], title: row[4], summary: "",
         domain: domain[0], domainName: domain[1],
-        tags: row[7].map(function (i) { return data.tags[i]; }),
-        tech: row[8].map(function (i) { return data.tech[i]; }),
-        patterns: row[9].map(function (i) { return data.patterns[i][0]; }),
-        headline: row[10], view: row[11], height: row[12] };
+        tags: row[6].map(function (i) { return data.tags[i]; }),
+        tech: row[7].map(function (i) { return data.tech[i]; }),
+        patterns: row[8].map(function (i) { return data.patterns[i][0]; }),
+        headline: row[9], view: row[10], height: row[11] };
       item.decade = Math.floor(item.year / 10) * 10 + "s";
-      item.haystack = [item.name, item.title, item.summary, item.era, item.domainName, item.tags.join(" "),
+      item.haystack = [item.name, item.title, item.era, item.domainName, item.tags.join(" "),
         item.tech.join(" "), item.patterns.join(" ").replace(/-/g, " ")].join(" ").toLowerCase();
       return item;
     });
@@ -41,7 +41,7 @@
     var template = document.getElementById("card-template");
     var built = {};
     Array.prototype.forEach.call(list.children, function (li) { built[li.getAttribute("data-id")] = li; });
-    var state = { page: 1, text: "unloaded", search: "" };
+    var state = { page: 1, text: "unloaded", cardText: "unloaded", search: "" };
 
     var params = new URLSearchParams(location.search);
     Object.keys(controls).forEach(function (key) {
@@ -99,12 +99,32 @@
       window.archcatSearchText = function (text) {
         items.forEach(function (item) { if (text[item.id]) item.haystack += " " + text[item.id].toLowerCase(); });
         state.text = "loaded";
-        list.removeAttribute("aria-busy");
+        if (state.cardText !== "loading") list.removeAttribute("aria-busy");
         apply(true);
       };
       var script = document.createElement("script");
       script.src = "data/search-text.js";
-      script.onerror = function () { state.text = "failed"; list.removeAttribute("aria-busy"); };
+      script.onerror = function () { state.text = "failed"; if (state.cardText !== "loading") list.removeAttribute("aria-busy"); };
+      document.head.appendChild(script);
+    }
+
+    function loadCardText() {  /* the sentence each card shows, once: the cards after the first page need it */
+      if (state.cardText !== "unloaded") return;
+      state.cardText = "loading";
+      window.archcatCardText = function (text) {
+        items.forEach(function (item) { item.summary = text[item.id] || ""; });
+        state.cardText = "loaded";
+        list.setAttribute("data-card-text", "loaded");
+        if (state.text !== "loading") list.removeAttribute("aria-busy");
+        apply(true);
+      };
+      var script = document.createElement("script");
+      script.src = "data/card-text.js";
+      script.onerror = function () {  /* cards without their sentence rather than no cards */
+        state.cardText = "failed";
+        if (state.text !== "loading") list.removeAttribute("aria-busy");
+        apply(true);
+      };
       document.head.appendChild(script);
     }
 
@@ -130,9 +150,17 @@
       var pages = Math.max(1, Math.ceil(found.length / pageSize));
       if (!keepPage) state.page = 1;
       state.page = Math.min(Math.max(1, state.page), pages);
-      var shown = found.slice((state.page - 1) * pageSize, state.page * pageSize).map(card);
-      if (list.children.length !== shown.length || shown.some(function (li, i) { return list.children[i] !== li; })) {
-        list.replaceChildren.apply(list, shown);
+      var picked = found.slice((state.page - 1) * pageSize, state.page * pageSize);
+      var waiting = state.cardText !== "loaded" && state.cardText !== "failed" &&
+        picked.some(function (item) { return !built[item.id]; });
+      if (waiting) {  /* cards to build: once their sentences have come */
+        list.setAttribute("aria-busy", "true");
+        loadCardText();
+      } else {
+        var shown = picked.map(card);
+        if (list.children.length !== shown.length || shown.some(function (li, i) { return list.children[i] !== li; })) {
+          list.replaceChildren.apply(list, shown);
+        }
       }
       count.textContent = found.length === items.length ? items.length + " architectures"
         : found.length + " of " + items.length + " architectures";
@@ -166,6 +194,7 @@
     form.addEventListener("change", function () { apply(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     controls.q.addEventListener("focus", loadText);
+    form.addEventListener("focusin", loadCardText);  /* a reader in the form is about to need other cards */
     prev.addEventListener("click", function () { turn(-1); });
     next.addEventListener("click", function () { turn(1); });
     document.getElementById("clear-filters").addEventListener("click", reset);
