@@ -131,7 +131,11 @@
     function apply(keepPage) {
       var words = controls.q.value.toLowerCase().split(/\s+/).filter(Boolean);
       if (words.length) loadText();
-      if (state.text === "loading" && words.length) list.setAttribute("aria-busy", "true");
+      if (state.text === "loading" && words.length) {  /* results (and their pages) once the full text is in */
+        if (!keepPage) state.page = 1;
+        list.setAttribute("aria-busy", "true");
+        return;
+      }
       var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
       var found = items.filter(function (item) {
         return words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
