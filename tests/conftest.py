@@ -110,3 +110,9 @@ def pages_about_every_spec(out: Path) -> int:
     a spec's edit reaches each."""
     return len([page for page in out.rglob("*.html")
                 if page.parent.name not in ("architectures", "quiz") or page.name == "index.html"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The 1,000-architecture tests first: their one long build then runs beside the rest of the suite on the
+    other workers, instead of starting last and running alone."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/test_scale_browser.py")
