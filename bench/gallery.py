@@ -7,7 +7,9 @@ and Lighthouse scores, on the bundled catalog and on a synthetic catalog of N sp
    and the bytes it writes, per kind of file and per architecture;
 2. **first load**: the index's HTML, style sheet and script, gzipped, before any image;
 3. **keystrokes**: Chromium with its CPU slowed 4 times types queries into the index search; each
-   keystroke is timed from its keydown to the frame after the page has handled it (95th percentile);
+   keystroke is timed by Chromium's Event Timing (key press to the next frame presented, as Interaction
+   to Next Paint measures it), and from its keydown to a task run after the next animation frame, which
+   also counts image work queued behind the frame (median and 95th percentile);
 4. **Lighthouse** (mobile, its default): performance, accessibility, best practices and SEO of the
    index, an architecture page, technologies, patterns and compare, served over HTTP. Lighthouse is
    installed from npm into bench/node_modules on first use (`npm install --prefix bench`).
@@ -112,8 +114,17 @@ def serve(out: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-# Every keystroke: keydown (captured first) to the frame after the page handled its input event.
-TIMER_JS = """() => {
+# Every keystroke, as Chromium's Event Timing reports it (the measure behind Interaction to Next Paint):
+# from the key's press to the next frame presented after its handlers ran, the longest of its events.
+# Chromium reports only interactions of 16 ms or more; the others count as under 16 ms.
+EVENT_TIMING_JS = """() => {
+    window.__interactions = {};
+    new PerformanceObserver(list => list.getEntries().forEach(e => {
+        if (e.interactionId) window.__interactions[e.interactionId] = Math.max(
+            window.__interactions[e.interactionId] || 0, e.duration);
+    })).observe({type: 'event', durationThreshold: 16, buffered: true});
+}"""
+RAF_JS = """() => {
     window.__lat = [];
     let start = 0;
     window.addEventListener('keydown', () => { start = performance.now(); }, true);
@@ -124,7 +135,8 @@ TIMER_JS = """() => {
 }"""
 
 
-def keystrokes(base: str) -> list[float]:
+def keystrokes(base: str) -> tuple[list[float], list[float]]:
+    """(Event Timing durations, one per keystroke; keydown to a task after the next animation frame)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -134,18 +146,28 @@ def keystrokes(base: str) -> list[float]:
         cdp = context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.goto(base + "index.html")
-        page.evaluate(TIMER_JS)
+        page.evaluate(EVENT_TIMING_JS)
+        page.evaluate(RAF_JS)
         page.focus("#q")
         page.wait_for_timeout(500)  # the long text loads when the box takes focus
+        keys = 0
         for query in QUERIES:
             page.keyboard.type(query, delay=120)
             page.wait_for_timeout(300)
             for _ in query:
                 page.keyboard.press("Backspace", delay=120)
             page.wait_for_timeout(300)
-        latencies = page.evaluate("window.__lat")
+            keys += 2 * len(query)
+        page.wait_for_timeout(500)
+        reported = list(page.evaluate("window.__interactions").values())
+        after_frame = page.evaluate("window.__lat")
         browser.close()
-    return latencies
+    return [0.0] * max(0, keys - len(reported)) + reported, after_frame
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def lighthouse(base: str, first: str) -> dict[str, dict[str, int]]:
@@ -187,10 +209,11 @@ def measure(label: str, root: Path, *, slides: bool, with_lighthouse: bool) -> N
           "(target < 150 KiB gzipped)")
     server, base = serve(out)
     try:
-        latencies = sorted(keystrokes(base))
-        p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
-        print(f"  search keystroke to next frame, CPU 4x slower: {len(latencies)} keys, median "
-              f"{statistics.median(latencies):.1f} ms, 95th percentile {p95:.1f} ms (target < 50)")
+        timed, after_frame = keystrokes(base)
+        print(f"  search keystroke to next frame, CPU 4x slower ({len(timed)} keys): Event Timing median "
+              f"{statistics.median(timed):.0f} ms, 95th percentile {percentile(timed, 0.95):.0f} ms (target < 50); "
+              f"to a task after the frame, median {statistics.median(after_frame):.0f} ms, "
+              f"95th percentile {percentile(after_frame, 0.95):.0f} ms")
         if with_lighthouse:
             first = sorted(p.stem for p in (out / "architectures").glob("*.html"))[0]
             print("  Lighthouse, mobile           perf  a11y  best   seo   LCP ms")

@@ -128,6 +128,30 @@ def run_plain(specs: list[Spec], work: Path) -> tuple[float, float]:
 
 # --- 4. the Graphviz floor ---------------------------------------------------------
 
+def dot_floor_slides(specs: list[Spec], work: Path) -> float:
+    """CPU seconds of `dot` alone for what `build --slides` adds: each view and theme drawn again with the
+    slide's larger type, to SVG and PDF, and in the light theme also to a PNG as wide as the decks'
+    pictures (3840 pixels). Decks and flashcards are made from those pictures: no more Graphviz work."""
+    from archcat.slides import SLIDE
+
+    floor = work / "floor-slides"
+    floor.mkdir()
+    cpu = 0.0
+    for job in plan(specs):
+        view = next(v for v in job.spec.arch.views if v.id == job.view_id)
+        source = build_dot(job.spec, view, PALETTES[job.theme], font_scale=SLIDE.font_scale).encode("utf-8")
+        stem = floor / f"{job.spec.id}-{job.view_id}-{job.theme}"
+        command = [dot_binary(), "-Tsvg", f"-o{stem}.svg", "-Tpdf:cairo", f"-o{stem}.pdf"]
+        before = children_cpu()
+        if job.theme == "light":
+            laid_out = subprocess.run([dot_binary(), "-Tsvg"], input=source, capture_output=True, check=True).stdout
+            width_pt = float(laid_out.split(b'width="', 1)[1].split(b"pt", 1)[0])
+            command += ["-Tpng:cairo", f"-o{stem}.png", f"-Gdpi={SLIDE.width * SLIDE.png_scale / width_pt * 72:.1f}"]
+        subprocess.run(command, input=source, check=True)
+        cpu += children_cpu() - before
+    return cpu
+
+
 def dot_floor(specs: list[Spec], work: Path, *, archcat_formats: bool = False) -> float:
     """CPU seconds of `dot` alone for the same renders: one run per view and theme.
 
@@ -205,6 +229,14 @@ def main() -> int:
         floor_cpu = dot_floor(specs, work)
         vector_cpu = dot_floor(specs, work, archcat_formats=True)
         print(f"  dot floor done: {floor_cpu:.1f} s CPU ({vector_cpu:.1f} s for SVG and PDF only)", flush=True)
+        slides_floor_cpu = dot_floor_slides(specs, work)
+        print(f"  dot floor for the slide exports done: {slides_floor_cpu:.1f} s CPU", flush=True)
+        with_slides = work / "catalog-slides"
+        shutil.copytree(project, with_slides)
+        cold_slides, cold_slides_cpu = timed([*ARCHCAT, "--root", str(with_slides), "build", "-q", "--slides"],
+                                             with_slides)
+        print(f"  cold build with slides and decks done: {cold_slides:.1f} s", flush=True)
+        shutil.rmtree(with_slides)
         cold, cold_cpu = timed([*ARCHCAT, "--root", str(project), "build", "-q"], project)
         warm, _ = timed([*ARCHCAT, "--root", str(project), "build", "-q"], project)
         edited = project / "architectures" / specs[0].path.name
@@ -229,18 +261,23 @@ def main() -> int:
             shutil.rmtree(root)
 
     floor_wall = floor_cpu / cores
+    slides_floor = floor_cpu + slides_floor_cpu
+    slides_floor_wall = slides_floor / cores
     print(textwrap.dedent(f"""
         bundled catalog                       wall s     CPU s
           plain diagrams scripts, serial     {plain_wall:8.2f}  {plain_cpu:8.2f}
           dot alone (the floor)                   -   {floor_cpu:8.2f}   (/ {cores} cores = {floor_wall:.2f} s)
             of which SVG and PDF only             -   {vector_cpu:8.2f}   (what archcat asks of dot)
           archcat build, cold                {cold:8.2f}  {cold_cpu:8.2f}
+          dot alone, with the slides              -   {slides_floor:8.2f}   (/ {cores} = {slides_floor_wall:.1f} s)
+          archcat build --slides, cold       {cold_slides:8.2f}  {cold_slides_cpu:8.2f}   (slides, decks, flashcards)
           archcat build, warm, no change     {warm:8.2f}
           archcat build, one spec edited     {touched:8.2f}
 
         ratios
           plain / cold                        {plain_wall / cold:6.2f}x   (target >= 2)
           cold / (dot floor / cores)          {cold / floor_wall:6.2f}x   (target <= 1.25)
+          cold --slides / (its floor / cores) {cold_slides / slides_floor_wall:6.2f}x
           cold / (dot's SVG+PDF part / cores) {cold / (vector_cpu / cores):6.2f}x
           warm / cold                         {100 * warm / cold:6.2f}%   (target < 2%)
           one edit / cold                     {100 * touched / cold:6.2f}%
