@@ -116,3 +116,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The 1,000-architecture tests first: their one long build then runs beside the rest of the suite on the
     other workers, instead of starting last and running alone."""
     items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/test_scale_browser.py")
+
+
+def assert_no_serious_axe_violations(results, label: str) -> None:
+    """Fail on axe's serious and critical violations, naming each rule and the first elements it flags."""
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+        f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8]) for v in serious)
+    assert serious == [], f"axe on {label}:\n{report}"

@@ -14,7 +14,7 @@ from archcat.measures import MEASURES, measure_of
 from archcat.paths import THEMES
 from archcat.vocab import load_vocabulary
 from tests import test_gallery_browser as gallery
-from tests.conftest import PHONE
+from tests.conftest import PHONE, assert_no_serious_axe_violations
 from tests.test_gallery_browser import BY_ID, SITE, SPECS, label_of, query_of, scale_of, scroll_width, url
 
 # A fresh tab per test, on the session's browser contexts (conftest: one per colour scheme and screen).
@@ -189,9 +189,7 @@ def test_axe_and_a_phone(site, contexts, scheme):
         results = Axe().run(tab)
     finally:
         tab.close()
-    serious = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert_no_serious_axe_violations(results, f"compare.html ({scheme}, phone)")
 
 
 def test_filling_in_a_pair_moves_nothing_already_shown(site, contexts):

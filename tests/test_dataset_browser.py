@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archcat.dataset import DATA_FOLDER, FILE_NAMES
-from tests.conftest import PHONE
+from tests.conftest import PHONE, assert_no_serious_axe_violations
 from tests.test_gallery_browser import scroll_width, url
 
 
@@ -24,10 +24,7 @@ def test_axe_finds_no_serious_violations_on_the_data_page(site: Path, contexts, 
     finally:
         tab.close()
     assert any(p["id"] == "color-contrast" for p in results.response["passes"])
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8]) for v in serious)
-    assert serious == [], f"axe on data.html ({scheme}):\n{report}"
+    assert_no_serious_axe_violations(results, f"data.html ({scheme})")
 
 
 def test_the_footer_leads_to_the_data_page_and_its_files_download(site: Path, contexts):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archcat.eras import companies, compare_with
-from tests.conftest import PHONE
+from tests.conftest import PHONE, assert_no_serious_axe_violations
 from tests.test_gallery_browser import BY_ID, SITE, SPECS, label_of, scroll_width, url, wait_image
 
 COMPANIES = companies(SITE.specs, SITE.tech_name)
@@ -153,8 +153,5 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
         results = Axe().run(tab)
     finally:
         tab.close()
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8]) for v in serious)
-    assert serious == [], f"axe on {rel} ({scheme}):\n{report}"
+    assert_no_serious_axe_violations(results, f"{rel} ({scheme})")
     assert any(p["id"] == "color-contrast" for p in results.response["passes"])

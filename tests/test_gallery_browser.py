@@ -25,7 +25,7 @@ from archcat.discover import Project
 from archcat.gallery import decade, first_sentence, make_site, patterns_of
 from archcat.paths import SITE_FORMATS, THEMES
 from archcat.vocab import load_vocabulary
-from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO
+from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO, assert_no_serious_axe_violations
 
 PROJECT = Project(REPO)
 SPECS, _PROBLEMS = load_catalog(PROJECT)
@@ -1024,12 +1024,7 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
             results = Axe().run(tab)
     finally:
         tab.close()
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-            f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8])
-        for v in serious)
-    assert serious == [], f"axe on {rel} ({scheme}):\n{report}"
+    assert_no_serious_axe_violations(results, f"{rel} ({scheme})")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archcat.insights import domain_technologies, pattern_pairs, technologies_by_era
-from tests.conftest import PHONE
+from tests.conftest import PHONE, assert_no_serious_axe_violations
 from tests.test_gallery_browser import SITE, scroll_width, url, visible_cards
 
 
@@ -25,10 +25,7 @@ def test_axe_finds_no_serious_violations_on_the_insights_page(site: Path, contex
     finally:
         tab.close()
     assert any(p["id"] == "color-contrast" for p in results.response["passes"])
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8]) for v in serious)
-    assert serious == [], f"axe on insights.html ({scheme}):\n{report}"
+    assert_no_serious_axe_violations(results, f"insights.html ({scheme})")
 
 
 def test_a_bar_opens_the_index_on_exactly_its_architectures(site: Path, contexts):

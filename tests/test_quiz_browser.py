@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archcat.quiz import KINDS, Question, catalog_quiz, spec_quiz
-from tests.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE, assert_no_serious_axe_violations
 from tests.test_gallery_browser import SHOTS, url
 from tests.test_quiz import BY_ID, CATALOG, VOCAB
 
@@ -242,10 +242,7 @@ def test_axe_finds_no_serious_violations_with_answers_shown(site, fresh, scheme,
             tab.locator(f"#q-{q.id} input[type=radio]").nth(q.answer[0] if n % 2 else (q.answer[0] + 1) % 2).check()
         tab.locator(f"#q-{q.id} button.check").click()
     results = Axe().run(tab)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:8]) for v in serious)
-    assert serious == [], f"axe on {rel} ({scheme}):\n{report}"
+    assert_no_serious_axe_violations(results, f"{rel} ({scheme})")
     assert tab.locator(".verdict.not-ok").count() and tab.locator(".verdict.ok").count()
 
 
