@@ -6,7 +6,8 @@ a side shows comes from `data/compare/<spec>.js` (see paths.compare_data_href),
 which the page adds as a `<script src>` when a learner picks that spec: a
 script tag works from file://, where fetch() of a local file does not. The
 script calls `archcatCompare({...})` with the spec's name and title, its views
-as inline SVG markup in both themes with what makes them live (as on the
+as inline SVG markup (the light drawing, which the style sheet recolours for the dark theme)
+with what makes them live (as on the
 architecture page), its technologies and patterns, its key numbers with the
 measure each one counts (see measures.measure_of) and its sources, and its
 lessons. Written as ASCII JSON with sorted keys: the same spec gives the same
@@ -83,8 +84,8 @@ def compare_data(spec: Spec, site: Site, out: Path, icons: IconFiles) -> dict:
     cited = {m.source for m in arch.metrics}
     views = []
     for view in arch.views:
-        drawn = {theme: inline(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes(),
-                               f"{spec.id}--{view.id}-{theme}-", icons.href) for theme in THEMES}
+        drawn = inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(), f"{spec.id}--{view.id}-",
+                       icons.href)
         views.append({"id": view.id, "title": view.title, "summary": view.summary or "", "alt": alt_text(spec, view),
                       "svg": drawn, "full": {theme: diagram_href(spec.id, view.id, theme, "svg") for theme in THEMES},
                       "live": view_data(spec, view, site, "")})

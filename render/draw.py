@@ -320,7 +320,7 @@ def encode_png(raster: Raster, *, dpi: int | None = None) -> bytes:
     parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header)]
     if dpi is not None:  # pixels per metre, so slide and document tools place the image at its real size
         parts.append(chunk(b"pHYs", round(dpi / 0.0254).to_bytes(4, "big") * 2 + b"\x01"))
-    parts += [chunk(b"IDAT", bytes(deflate.zlib_compress(raster.rows, 6))), chunk(b"IEND", b"")]
+    parts += [chunk(b"IDAT", bytes(deflate.zlib_compress(raster.rows, 9))), chunk(b"IEND", b"")]
     return b"".join(parts)
 
 

@@ -196,17 +196,33 @@ class IconFiles:
         return name
 
 
-def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str, dict[str, str]]:
-    """Each view's light and dark SVG as page markup (see svg.inline), from the files just drawn."""
+def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str, str]:
+    """Each view as page markup (see svg.inline), from its light SVG just drawn: the style sheet recolours
+    it for the dark theme (`dark_drawing_css`), so a page carries each drawing once."""
     from markupsafe import Markup
 
     from archcat.paths import diagram_path
     from archcat.svg import inline
 
-    return {view.id: {theme: Markup(inline(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes(),
-                                           f"{view.id}-{theme}-", lambda png: root + icons.href(png)))
-                      for theme in THEMES}
+    return {view.id: Markup(inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(),
+                                   f"{view.id}-", lambda png: root + icons.href(png)))
             for view in spec.arch.views}
+
+
+def dark_drawing_css() -> str:
+    """Style rules that draw a light drawing on a page (class `drawing`) in the dark theme's colours, as
+    `svg.recolour` would: a rule overrides the SVG's own fill and stroke attributes. Inside node labels
+    the text keeps its colour and only the plate changes (see `svg.Recolouring`)."""
+    from archcat.graph import PALETTES, recolouring
+
+    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    label = '.drawing g.node:not([data-id^="badge--"])'
+    rules = [f'.drawing [{paint}="{old}"] {{ {paint}: {new}; }}'
+             for old, new in change.colours.items() for paint in ("fill", "stroke")]
+    rules += [f'{label} [fill="{old}"] {{ fill: {old}; }}' for old in change.colours]
+    rules.append(f'{label} [fill="{change.plate[0]}"] {{ fill: {change.plate[1]}; }}')
+    return ("\n/* Drawings in the dark theme: written by the build from the diagrams' palettes. */\n"
+            "@media (prefers-color-scheme: dark) {\n" + "".join(f"  {rule}\n" for rule in rules) + "}\n")
 
 
 def drawn_size(svg: bytes) -> tuple[float, float]:
@@ -483,6 +499,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     for asset in tree_files(static):  # refuses links; each file under the size limit
         target = out / "assets" / asset.relative_to(static).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(read_limited(asset, MAX_TREE_FILE_BYTES))
+        data = read_limited(asset, MAX_TREE_FILE_BYTES)
+        if asset.name == "style.css" and asset.parent == static:
+            data += dark_drawing_css().encode()
+        target.write_bytes(data)
         written.append(target)
     return written

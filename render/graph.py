@@ -19,7 +19,7 @@ from diagrams.custom import Custom
 from archcat.describe import alt_text, element_ids, element_titles, step_numbers, view_title
 from archcat.draw import BADGE_FILL_ATTR, BADGE_TEXT_ATTR, STEPS_ATTR
 from archcat.model import Group, Spec, View
-from archcat.svg import Description
+from archcat.svg import Description, Recolouring
 from archcat.vocab import import_node_class
 
 FONT = "DejaVu Sans,Sans-Serif"
@@ -35,7 +35,7 @@ class Theme:
     step: str
     cluster_fills: tuple[str, ...]
     cluster_pen: str
-    node_plate: str | None = None  # a light card behind icons on dark backgrounds
+    node_plate: str = "transparent"  # a light card behind icons and labels on dark backgrounds
     badge_text: str = "#ffffff"  # the step number inside its badge
 
 
@@ -55,6 +55,21 @@ PALETTES: dict[str, Theme] = {
         node_plate="#e9edf1", badge_text="#111418",
     ),
 }
+
+# A node's label is dark on its plate in every theme.
+NODE_TEXT, NODE_MUTED = "#1f2933", "#52606d"
+
+def recolouring(source: Theme, target: Theme) -> Recolouring:
+    """How a view drawn in `source` becomes the same view drawn in `target` (`svg.recolour`)."""
+    pairs = [(source.background, target.background), (source.text, target.text), (source.muted, target.muted),
+             (source.edge, target.edge), (source.step, target.step), (source.cluster_pen, target.cluster_pen),
+             (source.badge_text, target.badge_text), *zip(source.cluster_fills, target.cluster_fills, strict=True)]
+    colours: dict[str, str] = {}
+    for old, new in pairs:
+        if colours.setdefault(old, new) != new:
+            raise ValueError(f"theme {source.name} uses {old} where theme {target.name} uses two colours")
+    return Recolouring(colours, (source.node_plate, target.node_plate))
+
 
 ICON_POINTS = 64
 WRAP = 18
@@ -230,18 +245,20 @@ def icon_file(cls: type[Node]) -> str:
 
 
 def node_label(icon: str, lines: list[tuple[str, str]], theme: Theme) -> str:
-    """An HTML-like table: a fixed-size icon cell above the text lines."""
-    on_plate = theme.node_plate is not None
+    """An HTML-like table: a fixed-size icon cell above the text lines, on the theme's plate.
+
+    Every theme lays a node out alike: the same padding, and dark text for the plate behind it (seen on
+    dark backgrounds, transparent on light ones). So a view's drawings in two themes differ in colour
+    only, and one recolours into the other (`svg.recolour`)."""
     rows = [f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_POINTS}" HEIGHT="{ICON_POINTS}">'
             f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD></TR>']
     for text, style in lines:
         strong = style == "b"
-        color = ("#1f2933" if strong else "#52606d") if on_plate else (theme.text if strong else theme.muted)
         piece = escape(text)
         piece = f"<B>{piece}</B>" if strong else piece
-        rows.append(f'<TR><TD><FONT COLOR="{color}">{piece}</FONT></TD></TR>')
-    plate = f' BGCOLOR="{theme.node_plate}" STYLE="rounded" CELLPADDING="3"' if on_plate else ' CELLPADDING="1"'
-    table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0"{plate}>'
+        rows.append(f'<TR><TD><FONT COLOR="{NODE_TEXT if strong else NODE_MUTED}">{piece}</FONT></TD></TR>')
+    table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" BGCOLOR="{theme.node_plate}" STYLE="rounded"'
+             ' CELLPADDING="3">')
     return "<" + table + "".join(rows) + "</TABLE>>"
 
 

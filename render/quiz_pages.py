@@ -22,7 +22,7 @@ from markupsafe import Markup
 from archcat.describe import connection, element_ids, names
 from archcat.files import digest
 from archcat.model import Spec, View
-from archcat.paths import THEMES, diagram_path, quiz_href
+from archcat.paths import diagram_path, quiz_href
 from archcat.quiz import KIND_NAMES, Question, catalog_quiz, quiz_catalog, spec_quiz
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ HIDDEN = "the hidden component"
 
 @dataclass
 class Drawing:
-    """A blanked view in both themes, and its text equivalent."""
+    """A blanked view (the style sheet recolours it for the dark theme), and its text equivalent."""
 
-    markup: dict[str, Markup]
+    markup: Markup
     alt: str
 
 
@@ -58,7 +58,7 @@ class QuizPage:
         are the build's fingerprint). The page is made again only when this changes."""
         named = sorted({q.spec for q in self.questions} | ({self.spec.id} if self.spec else set()))
         about = [(s, a.name, a.era, a.year, a.title) for s in named for a in (self.specs[s].arch,)]
-        drawn = [part for d in self.drawings.values() for part in (*d.markup.values(), d.alt)]
+        drawn = [part for d in self.drawings.values() for part in (d.markup, d.alt)]
         return digest(self.key, repr(self.questions), repr(about), repr(self.domains), *drawn)
 
     @property
@@ -155,11 +155,8 @@ def drawing(spec: Spec, question: Question, out: Path, icon_href: Callable[[byte
     view = next(v for v in spec.arch.views if v.id == question.view)
     ids = element_ids(view)
     edges = {ids[f"edge:{i}"] for i, e in enumerate(view.edges) if question.node in (e.from_, e.to)}
-    markup = {}
-    for theme in THEMES:
-        svg = diagram_path(out, spec.id, view.id, theme, "svg").read_bytes()
-        markup[theme] = Markup(blank(inline(svg, f"{question.id}-{theme}-", icon_href),
-                                     ids[f"node:{question.node}"], edges))
+    svg = diagram_path(out, spec.id, view.id, "light", "svg").read_bytes()
+    markup = Markup(blank(inline(svg, f"{question.id}-", icon_href), ids[f"node:{question.node}"], edges))
     return Drawing(markup, blanked_alt(spec, view, question.node))
 
 

@@ -256,3 +256,48 @@ def highlight(svg: bytes, edge: str, ends: set[str], color: str) -> bytes:
         elif ident not in keep:
             group.set("opacity", "0.25")
     return serialize(root)
+
+
+@dataclass(frozen=True)
+class Recolouring:
+    """How a drawing in one theme becomes the same drawing in another (the themes lay it out alike).
+
+    `colours` maps each of the source theme's colours to the target's, for every
+    `fill` and `stroke` outside node labels; inside a node's label (a node group
+    other than a step badge) the text stays as it is, dark on its plate, and
+    only the plate's `fill`, `plate[0]`, becomes `plate[1]`.
+    """
+
+    colours: dict[str, str]
+    plate: tuple[str, str]
+
+
+PAINTS = ("fill", "stroke")
+
+
+def in_label(element: etree._Element) -> bool:
+    """Whether `element` draws part of a node's label (its plate, icon or text), not of a step badge."""
+    for ancestor in element.iterancestors(f"{_SVG}g"):
+        if ancestor.get("class") == "node":
+            return not (ancestor.get("data-id") or ancestor.get("id") or "").startswith("badge--")
+    return False
+
+
+def recolour(svg: bytes, recolouring: Recolouring) -> bytes:
+    """The drawing with its colours swapped for another theme's (see `Recolouring`)."""
+    root = parse(svg)
+    old_plate, new_plate = recolouring.plate
+    for element in root.iter(etree.Element):
+        if not any(paint in element.attrib for paint in PAINTS):
+            continue
+        label = in_label(element)
+        for paint in PAINTS:
+            value = element.get(paint)
+            if value is None:
+                continue
+            if label:
+                if paint == "fill" and value == old_plate:
+                    element.set(paint, new_plate)
+            elif value in recolouring.colours:
+                element.set(paint, recolouring.colours[value])
+    return serialize(root)

@@ -252,3 +252,39 @@ def test_embedded_icons_carry_only_the_colours_they_use(shop: Spec, tmp_path: Pa
     assert len(after) < len(before)
     with Image.open(io.BytesIO(before)) as a, Image.open(io.BytesIO(after)) as b:
         assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
+
+
+def test_a_dark_drawing_is_the_light_one_recoloured(tmp_path: Path):
+    """Both themes lay a view out alike, so recolouring the light SVG gives Graphviz's dark SVG byte for byte:
+    the gallery stores one drawing and its pages paint it dark with the same colour map."""
+    from archcat.catalog import load_catalog
+    from archcat.discover import Project
+    from archcat.graph import description, recolouring
+    from archcat.svg import recolour
+    from tests.conftest import REPO
+
+    specs, _ = load_catalog(Project(REPO))
+    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    checked = 0
+    for spec in (s for s in specs if s.id in ("twitter-2013", "netflix-2016", "facebook-2010")):
+        for view in spec.arch.views:
+            drawn = {}
+            for theme in ("light", "dark"):
+                path = tmp_path / f"{spec.id}-{view.id}-{theme}.svg"
+                render(build_dot(spec, view, PALETTES[theme]), [Target("svg", path)], about=description(spec, view))
+                drawn[theme] = path.read_bytes()
+            assert drawn["light"] != drawn["dark"]
+            assert recolour(drawn["light"], change) == drawn["dark"]
+            checked += 1
+    assert checked >= 5
+
+
+def test_recolouring_refuses_a_colour_that_would_become_two():
+    from dataclasses import replace
+
+    from archcat.graph import recolouring
+
+    clash = replace(PALETTES["dark"], muted="#000001")
+    assert recolouring(PALETTES["light"], clash).colours["#52606d"] == "#000001"
+    with pytest.raises(ValueError, match="two colours"):
+        recolouring(replace(PALETTES["light"], muted=PALETTES["light"].text), PALETTES["dark"])

@@ -428,7 +428,7 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
 
     for view in arch.views:
         # The diagram is on the page itself, with the spec's ids, and a text equivalent beside it.
-        drawing = page.locator(f"#view-{view.id} .drawn-light svg.drawing")
+        drawing = page.locator(f"#view-{view.id} .drawn svg.drawing")
         assert drawing.is_visible()
         drawn = set(drawing.evaluate("s => Array.from(s.querySelectorAll('g.node[data-id]')).map(g => g.dataset.id)"))
         assert {f"node-{n.id}" for n in view.all_nodes()} <= drawn
@@ -555,7 +555,7 @@ def test_component_details_and_what_breaks_if_it_fails(site, page):
     view = spec.arch.views[0]
     expected = failure_impact(view)["timelinesvc"]
     page.goto(url(site, f"architectures/{TWITTER}.html"))
-    node = page.locator(f"#view-{view.id} .drawn-light g.node[data-id='node-timelinesvc']")
+    node = page.locator(f"#view-{view.id} .drawn g.node[data-id='node-timelinesvc']")
     node.focus()
     info = page.locator(f"#view-{view.id} .node-info")
     assert info.is_visible() and "Timeline Service" in info.inner_text()
@@ -565,18 +565,18 @@ def test_component_details_and_what_breaks_if_it_fails(site, page):
     assert "steps 6, 7, 8 of this flow pass through it" in text and expected["steps"] == [6, 7, 8]
     labels = {n.id: n.label for n in view.all_nodes()}
     assert "only reachable through it: " + ", ".join(labels[c] for c in expected["cut"]) in text
-    cut = page.eval_on_selector_all(f"#view-{view.id} .drawn-light g.node.cut", "gs => gs.map(g => g.dataset.id)")
+    cut = page.eval_on_selector_all(f"#view-{view.id} .drawn g.node.cut", "gs => gs.map(g => g.dataset.id)")
     assert sorted(cut) == sorted(f"node-{c}" for c in expected["cut"])
     through = page.eval_on_selector_all(f"#view-{view.id} .flow li.through", "ls => ls.map(l => l.id)")
     assert through == [f"{view.id}/step-{n}" for n in expected["steps"]]
     # Every component is reachable from the keyboard.
-    focusable = page.eval_on_selector_all(f"#view-{view.id} .drawn-light g.node[tabindex='0']",
+    focusable = page.eval_on_selector_all(f"#view-{view.id} .drawn g.node[tabindex='0']",
                                           "gs => gs.map(g => g.dataset.id)")
     assert sorted(focusable) == sorted(f"node-{n.id}" for n in view.all_nodes())
     # Escape lets go; then details follow the pointer and link the technology index.
     page.keyboard.press("Escape")
-    assert page.locator(f"#view-{view.id} .drawn-light g.node.cut").count() == 0
-    page.locator(f"#view-{view.id} .drawn-light g.node[data-id='node-redis']").hover()
+    assert page.locator(f"#view-{view.id} .drawn g.node.cut").count() == 0
+    page.locator(f"#view-{view.id} .drawn g.node[data-id='node-redis']").hover()
     link = info.locator("a").first
     assert link.get_attribute("href").startswith("../technologies.html#t-")
 
@@ -644,17 +644,57 @@ def test_phone_swipe_scrolls_pinch_zooms_and_zoom_survives_resize(site, contexts
         tab.close()
 
 
+def rgb(colour: str) -> str:
+    """A colour as the browser computes it: "#1f2933" -> "rgb(31, 41, 51)"."""
+    if colour == "transparent":
+        return "rgba(0, 0, 0, 0)"
+    if not colour.startswith("#"):
+        return colour
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_page_draws_each_view_once_in_the_colours_of_the_reader_s_theme(site, browser, scheme):
+    """The page holds the light drawing; in the dark theme the style sheet paints every shape as
+    `svg.recolour` paints the dark drawing, plate behind each label included."""
+    from lxml import etree
+
+    from archcat.graph import PALETTES, recolouring
+    from archcat.paths import diagram_href
+    from archcat.svg import parse, recolour
+
+    context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+    tab = context.new_page()
+    try:
+        tab.goto(url(site, f"architectures/{TWITTER}.html"))
+        for view in BY_ID[TWITTER].arch.views:
+            assert tab.locator(f"#view-{view.id} svg.drawing").count() == 1
+            light = (site / diagram_href(TWITTER, view.id, "light", "svg")).read_bytes()
+            drawn = recolour(light, recolouring(PALETTES["light"], PALETTES["dark"])) if scheme == "dark" else light
+            expected = [[rgb(e.get(p)) if e.get(p) is not None else None for p in ("fill", "stroke")]
+                        for e in parse(drawn).iter(etree.Element) if "fill" in e.attrib or "stroke" in e.attrib]
+            shown = tab.locator(f"#view-{view.id} svg.drawing").evaluate(
+                """s => Array.from(s.querySelectorAll("[fill], [stroke]")).map(e => ["fill", "stroke"].map(
+                     p => e.hasAttribute(p) ? getComputedStyle(e)[p] : null))""")
+            assert shown == expected
+            assert len({tuple(pair) for pair in expected}) > 5
+        if scheme == "dark":  # the plates behind the labels are there, and light
+            assert tab.locator("svg.drawing g.node path").first.evaluate("p => getComputedStyle(p).fill") == \
+                rgb(PALETTES["dark"].node_plate)
+    finally:
+        context.close()
+
+
 def test_without_script_the_whole_diagram_shows_and_the_flow_is_a_list(site, browser):
     context = browser.new_context(java_script_enabled=False, viewport=DESKTOP, color_scheme="dark")
     tab = context.new_page()
     try:
         view = BY_ID[TWITTER].arch.views[0]
         tab.goto(url(site, f"architectures/{TWITTER}.html"))
-        drawing = tab.locator(f"#view-{view.id} .drawn-dark svg.drawing")
+        drawing = tab.locator(f"#view-{view.id} .drawn svg.drawing")
         frame = tab.locator(f"#view-{view.id} .viewer").bounding_box()
         shown = drawing.bounding_box()
         assert shown["width"] > 600 and shown["height"] <= frame["height"] + 1  # not cropped
-        assert not tab.locator(f"#view-{view.id} .drawn-light svg").is_visible()
         assert tab.locator(f"#view-{view.id} .flow li").count() == len(view.flow)
         assert not tab.locator(f"#view-{view.id} [data-step=next]").is_visible()  # controls need the script
         full = tab.locator(f"#view-{view.id} .viewer-tools a:visible")

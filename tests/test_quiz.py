@@ -331,7 +331,7 @@ def test_the_blanked_diagram_hides_the_component_and_nothing_names_it(site: Path
             node = next(n for n in view.all_nodes() if n.id == q.node)
             figure = tree.get_element_by_id(f"q-{q.id}").find(".//figure")
             svgs = figure.findall(".//svg")
-            assert len(svgs) == 2  # light and dark, reused as drawn: no new image
+            assert len(svgs) == 1  # the light drawing as drawn (no new image), recoloured by the style sheet
             for svg in svgs:
                 assert svg.get("aria-hidden") == "true"
                 assert all(i.get("href").startswith("../assets/icons/") for i in svg.iter("image"))

@@ -221,7 +221,7 @@ def test_a_phone_shows_the_quiz_without_sideways_scrolling_and_the_hidden_compon
     diagram = next(q for q in ASKED if q.kind == "missing")
     box = tab.locator(f"#q-{diagram.id} .quiz-diagram")
     box.scroll_into_view_if_needed()
-    mark = box.locator(".drawn-light .blanked")
+    mark = box.locator(".drawn .blanked")
     outer, inner = box.bounding_box(), mark.bounding_box()
     assert outer and inner
     assert outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"]

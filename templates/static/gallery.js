@@ -258,12 +258,7 @@
     figure.classList.add("live");
     tools.querySelectorAll("[hidden]").forEach(function (b) { b.hidden = false; });
 
-    function drawing() {  /* the SVG of the theme on screen */
-      var shown = Array.prototype.filter.call(canvas.querySelectorAll("svg.drawing"), function (svg) {
-        return svg.getClientRects().length > 0;
-      });
-      return shown[0] || canvas.querySelector("svg.drawing");
-    }
+    function drawing() { return canvas.querySelector("svg.drawing"); }
     function elements(svgId) { return canvas.querySelectorAll('[data-id="' + svgId + '"]'); }
     function size() {
       var svg = drawing(), box = svg.viewBox.baseVal;
@@ -730,11 +725,9 @@
       var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
       viewer.setAttribute("aria-label", label(item) + ", " + view.title + ": " + viewer.getAttribute("data-help") +
         (view.live.steps.length ? viewer.getAttribute("data-help-flow") : ""));
-      Object.keys(view.svg).forEach(function (theme) {
-        var drawn = element("div", null, "drawn drawn-" + theme);
-        drawn.innerHTML = view.svg[theme];  /* the build's SVG markup, every catalog text in it escaped */
-        canvas.appendChild(drawn);
-      });
+      var drawn = element("div", null, "drawn");
+      drawn.innerHTML = view.svg;  /* the build's SVG markup, every catalog text in it escaped */
+      canvas.appendChild(drawn);
       if (!view.live.steps.length) figure.querySelectorAll("[data-step]").forEach(function (b) { b.remove(); });
       figure.querySelector(".viewer-tools").setAttribute("aria-label", "Controls of the " + label(item) + " diagram");
       figure.querySelectorAll("a[data-theme]").forEach(function (a) {
