@@ -499,9 +499,9 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     for asset in tree_files(static):  # refuses links; each file under the size limit
         target = out / "assets" / asset.relative_to(static).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = read_limited(asset, MAX_TREE_FILE_BYTES)
+        content = read_limited(asset, MAX_TREE_FILE_BYTES)
         if asset.name == "style.css" and asset.parent == static:
-            data += dark_drawing_css().encode()
-        target.write_bytes(data)
+            content += dark_drawing_css().encode()
+        target.write_bytes(content)
         written.append(target)
     return written
