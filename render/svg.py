@@ -9,6 +9,7 @@ gallery page (`inline`).
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, 
     root = parse(svg)
     if about is not None:
         describe(root, about)
+    share_text_attributes(root)
     symbols: dict[str, str] = {}
     for image in list(root.iter(f"{_SVG}image")):
         href = image.get(_HREF) or ""
@@ -82,6 +84,22 @@ def embed_icons(svg: bytes, read_icon: Callable[[Path], tuple[bytes, tuple[int, 
         root.text = "\n"
         root.insert(0, defs)
     return serialize(root)
+
+
+def share_text_attributes(root: etree._Element) -> None:
+    """Say once what Graphviz repeats on every `<text>`: its most common font family moves to the root, which
+    every text inherits it from, and `text-anchor="start"`, the default, goes. A tenth of a drawing's markup."""
+    texts = list(root.iter(f"{_SVG}text"))
+    families = Counter(t.get("font-family") for t in texts if t.get("font-family") is not None)
+    if families:
+        family = families.most_common(1)[0][0]
+        root.set("font-family", family)
+        for text in texts:
+            if text.get("font-family") == family:
+                del text.attrib["font-family"]
+    for text in texts:
+        if text.get("text-anchor") == "start":
+            del text.attrib["text-anchor"]
 
 
 @dataclass(frozen=True)

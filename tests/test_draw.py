@@ -288,3 +288,18 @@ def test_recolouring_refuses_a_colour_that_would_become_two():
     assert recolouring(PALETTES["light"], clash).colours["#52606d"] == "#000001"
     with pytest.raises(ValueError, match="two colours"):
         recolouring(replace(PALETTES["light"], muted=PALETTES["light"].text), PALETTES["dark"])
+
+
+def test_an_svg_names_its_font_once_and_every_text_still_uses_it(shop: Spec, tmp_path: Path):
+    import cairosvg
+
+    from archcat.graph import FONT
+
+    svg = render_all(shop, tmp_path / "out")["svg"].read_bytes()
+    root = ET.fromstring(svg)
+    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    assert texts and root.get("font-family") == FONT
+    assert not [t for t in texts if t.get("font-family") or t.get("text-anchor") == "start"]
+    pdf = cairosvg.svg2pdf(bytestring=svg)  # a renderer inherits the family from the root
+    assert re.findall(rb"/FontName /[A-Z]{6}\+(DejaVuSans[-\w]*)", pdf)
+    assert not re.findall(rb"/FontName /[A-Z]{6}\+(?!DejaVuSans)", pdf)
