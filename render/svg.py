@@ -90,7 +90,7 @@ def share_text_attributes(root: etree._Element) -> None:
     """Say once what Graphviz repeats on every `<text>`: its most common font family moves to the root, which
     every text inherits it from, and `text-anchor="start"`, the default, goes. A tenth of a drawing's markup."""
     texts = list(root.iter(f"{_SVG}text"))
-    families = Counter(t.get("font-family") for t in texts if t.get("font-family") is not None)
+    families = Counter(family for t in texts if (family := t.get("font-family")) is not None)
     if families:
         family = families.most_common(1)[0][0]
         root.set("font-family", family)
