@@ -75,9 +75,12 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
     with build_lock(out):
         staging = staging_folder(out)
         try:
-            jobs = plan(specs, formats=SITE_FORMATS, deck_pictures=("light",) if slides else ())
+            jobs = [job for theme, formats in SITE_FORMATS.items()
+                    for job in plan(specs, themes=(theme,), formats=formats,
+                                    deck_pictures=("light",) if slides else ())]
             if slides:
-                jobs += plan(specs, formats=SITE_FORMATS, preset="slide")
+                jobs += [job for theme, formats in SITE_FORMATS.items()
+                         for job in plan(specs, themes=(theme,), formats=formats, preset="slide")]
             written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from archcat.files import real_dir, write_atomic
 from archcat.measures import MEASURES, measure_of
 from archcat.model import Spec
-from archcat.paths import THEMES, compare_data_href, diagram_href, diagram_path, page_href
+from archcat.paths import compare_data_href, diagram_href, diagram_path, page_href
 
 if TYPE_CHECKING:
     from archcat.gallery import IconFiles, Site
@@ -87,7 +87,7 @@ def compare_data(spec: Spec, site: Site, out: Path, icons: IconFiles) -> dict:
         drawn = inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(), f"{spec.id}--{view.id}-",
                        icons.href)
         views.append({"id": view.id, "title": view.title, "summary": view.summary or "", "alt": alt_text(spec, view),
-                      "svg": drawn, "full": {theme: diagram_href(spec.id, view.id, theme, "svg") for theme in THEMES},
+                      "svg": drawn, "full": diagram_href(spec.id, view.id, "light", "svg"),
                       "live": view_data(spec, view, site, "")})
     return {
         "id": spec.id, "name": arch.name, "era": arch.era or str(arch.year), "year": arch.year,

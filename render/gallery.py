@@ -19,7 +19,7 @@ from archcat.describe import alt_text
 from archcat.discover import Project
 from archcat.files import digest, real_dir, write_atomic
 from archcat.model import Node, Spec, View
-from archcat.paths import FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
+from archcat.paths import FORMATS, SITE_FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
 from archcat.vocab import Pattern, Technology, Vocabulary, load_vocabulary, split_technologies
 
 
@@ -225,6 +225,19 @@ def dark_drawing_css() -> str:
             "@media (prefers-color-scheme: dark) {\n" + "".join(f"  {rule}\n" for rule in rules) + "}\n")
 
 
+def dark_recolouring_script() -> str:
+    """The colour map that recolours a light drawing into a dark one, for the pages' script: a reader's
+    browser makes the dark SVG and PNG downloads from the light SVG with it, as `svg.recolour` does."""
+    import json
+
+    from archcat.graph import PALETTES, recolouring
+
+    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    data = json.dumps({"colours": change.colours, "plate": list(change.plate)}, sort_keys=True)
+    return ("\n/* The dark theme's colours for a light drawing: written by the build from the diagrams' palettes. */\n"
+            f"window.archcatRecolour = {data};\n")
+
+
 def drawn_size(svg: bytes) -> tuple[float, float]:
     """A drawing's width and height in points, as its root element states them (Graphviz: "1239pt")."""
     from archcat.svg import parse
@@ -234,14 +247,13 @@ def drawn_size(svg: bytes) -> tuple[float, float]:
                  for side in ("width", "height"))
 
 
-def png_sizes(spec: Spec, out: Path) -> dict[str, dict[str, tuple[int, int]]]:
-    """The pixel size of each view's PNG in each theme, as `archcat render` draws it: the page draws the PNG
-    from the SVG in the reader's browser, at this size."""
+def png_sizes(spec: Spec, out: Path) -> dict[str, tuple[int, int]]:
+    """The pixel size of each view's PNG, as `archcat render` draws it (in every theme: they lay a view out
+    alike): the page draws the PNG from the light SVG in the reader's browser, at this size."""
     from archcat.draw import png_pixels
     from archcat.paths import diagram_path
 
-    return {view.id: {theme: png_pixels(*drawn_size(diagram_path(out, spec.id, view.id, theme, "svg").read_bytes()))
-                      for theme in THEMES}
+    return {view.id: png_pixels(*drawn_size(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes()))
             for view in spec.arch.views}
 
 
@@ -406,6 +418,7 @@ def environment(templates: Path, vocab: Vocabulary):
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
                        alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
+                       SITE_FORMATS=SITE_FORMATS,
                        decade=decade, split_technologies=split_technologies, tech_page=tech_page,
                        LIST_SHOWN=LIST_SHOWN,
                        SLIDE_PNG=(SLIDE_WIDTH * PNG_SCALE, SLIDE_HEIGHT * PNG_SCALE),
@@ -502,6 +515,8 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
         content = read_limited(asset, MAX_TREE_FILE_BYTES)
         if asset.name == "style.css" and asset.parent == static:
             content += dark_drawing_css().encode()
+        elif asset.name == "gallery.js" and asset.parent == static:
+            content += dark_recolouring_script().encode()
         target.write_bytes(content)
         written.append(target)
     return written

@@ -32,9 +32,10 @@ def _bundled_templates() -> Path:
 TEMPLATES_DIR = _bundled_templates()
 
 FORMATS = ("png", "svg", "pdf")  # what every view is offered as
-# What the gallery stores of every view. Its PNGs are drawn from the SVG in the reader's browser, at the
-# size `archcat render` writes them: stored, they were more than half of the site's bytes.
-SITE_FORMATS = ("svg", "pdf")
+# What the gallery stores of every view, and of every slide, by theme. The rest is made in the reader's browser
+# from the light SVG, as `archcat render` writes it: the PNGs, drawn at the same size (stored, they were more
+# than half of the site's bytes), and the dark SVGs, the light ones recoloured (see svg.recolour: a third).
+SITE_FORMATS = {"light": ("svg", "pdf"), "dark": ("pdf",)}
 THEMES = ("light", "dark")  # the gallery's themes; slides also have "transparent"
 SLIDE_THEMES = ("light", "dark", "transparent")
 CACHE_DIR = ".archcat-cache"  # inside the catalog folder

@@ -23,7 +23,7 @@ import pytest
 from archcat.catalog import load_catalog
 from archcat.discover import Project
 from archcat.gallery import decade, first_sentence, make_site, patterns_of
-from archcat.paths import SITE_FORMATS, THEMES
+from archcat.paths import FORMATS, SITE_FORMATS, THEMES
 from archcat.vocab import load_vocabulary
 from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO, assert_no_serious_axe_violations
 
@@ -461,14 +461,18 @@ def test_architecture_page_shows_the_spec(site, page, spec_id):
     tools.locator("[data-zoom=reset]").click()
     assert image.evaluate("i => i.style.transform") == fitted
 
-    # every view x theme x format can be downloaded: SVG and PDF stored, PNG drawn from the SVG
+    # every view x theme x format can be downloaded: the light SVG and both PDFs stored, the rest made
+    # by the browser from the light SVG (PNGs drawn, the dark SVG recoloured)
     hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.getAttribute('href'))")
     expected = {f"../diagrams/{spec_id}/{view.id}-{theme}.{fmt}"
-                for view in arch.views for theme in THEMES for fmt in SITE_FORMATS}
+                for view in arch.views for theme in THEMES for fmt in SITE_FORMATS[theme]}
     assert set(hrefs) == expected
-    exports = page.eval_on_selector_all("button.png-export", "bs => bs.filter(b => !b.hidden).map(b => b.dataset.svg)")
-    assert sorted(exports) == sorted(f"../diagrams/{spec_id}/{view.id}-{theme}.svg"
-                                     for view in arch.views for theme in THEMES)
+    made = page.eval_on_selector_all("button.made-here", """bs => bs.filter(b => !b.hidden).map(
+        b => [b.dataset.name, b.dataset.svg, b.dataset.format, b.dataset.recolour || null])""")
+    assert sorted(map(tuple, made)) == sorted(
+        (f"{view.id}-{theme}.{fmt}", f"../diagrams/{spec_id}/{view.id}-light.svg", fmt,
+         "dark" if theme == "dark" else None)
+        for view in arch.views for theme in THEMES for fmt in FORMATS if fmt not in SITE_FORMATS[theme])
     for href in hrefs:
         target = (site / "architectures" / href).resolve()
         assert target.is_file() and target.stat().st_size > 0, href
@@ -698,12 +702,13 @@ def test_without_script_the_whole_diagram_shows_and_the_flow_is_a_list(site, bro
         assert tab.locator(f"#view-{view.id} .flow li").count() == len(view.flow)
         assert not tab.locator(f"#view-{view.id} [data-step=next]").is_visible()  # controls need the script
         full = tab.locator(f"#view-{view.id} .viewer-tools a:visible")
-        assert full.count() == 1 and full.get_attribute("href").endswith(f"{view.id}-dark.svg")
+        assert full.count() == 1 and full.get_attribute("href").endswith(f"{view.id}-light.svg")
     finally:
         context.close()
 
 
-def test_dark_mode_embeds_point_at_dark_files(site, contexts):
+def test_embeds_point_at_the_drawing_the_site_hosts(site, contexts):
+    """An embed links the light SVG, the one the site stores, whatever the reader's theme."""
     tab = contexts("dark").new_page()
     try:
         tab.goto(url(site, f"architectures/{TWITTER}.html"))
@@ -712,7 +717,38 @@ def test_dark_mode_embeds_point_at_dark_files(site, contexts):
         tab.locator(f"#view-{view.id} [data-copy=markdown]").click()
         status = tab.locator(f"#view-{view.id} .copied")
         tab.wait_for_function("e => e.textContent.length > 0", arg=status.element_handle())
-        assert f"{view.id}-dark.svg" in status.inner_text()
+        assert f"{view.id}-light.svg" in status.inner_text() and "-dark." not in status.inner_text()
+    finally:
+        tab.close()
+
+
+def test_the_dark_svg_is_the_light_one_recoloured_in_the_browser(site, served, contexts):
+    """The site stores no dark SVG: the page makes it from the light one with the build's colour map, the
+    same drawing `svg.recolour` (and so Graphviz, see test_draw) makes."""
+    from lxml import etree
+
+    from archcat.graph import PALETTES, recolouring
+    from archcat.svg import recolour
+
+    tab = contexts("light").new_page()
+    try:
+        tab.goto(served + f"architectures/{TWITTER}.html")
+        change = recolouring(PALETTES["light"], PALETTES["dark"])
+        for view in BY_ID[TWITTER].arch.views:
+            assert not (site / "diagrams" / TWITTER / f"{view.id}-dark.svg").exists()
+            tab.locator(f"#view-{view.id} details.downloads > summary").click()
+            with tab.expect_download() as download:
+                tab.locator(f"#view-{view.id} button.made-here[data-name='{view.id}-dark.svg']").click()
+            assert download.value.suggested_filename == f"{view.id}-dark.svg"
+            made = Path(download.value.path()).read_bytes()
+            assert made.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='no'?>\n<svg")
+            light = (site / "diagrams" / TWITTER / f"{view.id}-light.svg").read_bytes()
+            expected = recolour(light, change)
+            assert made != light
+            assert etree.tostring(etree.fromstring(made), method="c14n") == \
+                etree.tostring(etree.fromstring(expected), method="c14n")
+            status = tab.locator(f"#view-{view.id} .png-status")
+            assert status.inner_text() == f"Saved {view.id}-dark.svg."
     finally:
         tab.close()
 
@@ -736,7 +772,8 @@ def served(site):
     server.server_close()
 
 
-def test_png_downloads_are_drawn_in_the_browser_at_the_rendered_size(site, served, contexts):
+@pytest.mark.parametrize("theme", THEMES)
+def test_png_downloads_are_drawn_in_the_browser_at_the_rendered_size(site, served, contexts, theme):
     """The gallery stores no PNG: the page draws one from the view's SVG at the size and density
     `archcat render` writes, and it shows the same picture as the PDF beside it."""
     import io
@@ -751,17 +788,17 @@ def test_png_downloads_are_drawn_in_the_browser_at_the_rendered_size(site, serve
         tab.goto(served + f"architectures/{TWITTER}.html")
         view = BY_ID[TWITTER].arch.views[0]
         tab.locator(f"#view-{view.id} details.downloads > summary").click()
-        button = tab.locator(f"#view-{view.id} button.png-export[data-name='{view.id}-light.png']")
+        button = tab.locator(f"#view-{view.id} button.made-here[data-name='{view.id}-{theme}.png']")
         width, height = (int(button.get_attribute(f"data-{side}")) for side in ("width", "height"))
         with tab.expect_download() as download:
             button.click()
-        assert download.value.suggested_filename == f"{view.id}-light.png"
+        assert download.value.suggested_filename == f"{view.id}-{theme}.png"
         data = Path(download.value.path()).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and data[37:41] == b"pHYs"
         assert struct.unpack(">II", data[16:24]) == (width, height)
         assert struct.unpack(">IIB", data[41:50]) == (5669, 5669, 1)  # 144 dpi, in pixels per metre
         drawn = Image.open(io.BytesIO(data)).convert("RGB")
-        pdf = (site / "diagrams" / TWITTER / f"{view.id}-light.pdf").read_bytes()
+        pdf = (site / "diagrams" / TWITTER / f"{view.id}-{theme}.pdf").read_bytes()
         [raster] = rasterize(pdf, [("scale", 2)])
         reference = Image.frombytes("RGB", (raster.width, raster.height), b"".join(
             raster.rows[y * (raster.width * 3 + 1) + 1:(y + 1) * (raster.width * 3 + 1)] for y in range(raster.height)))
@@ -778,7 +815,7 @@ def test_png_download_from_disk_says_how_to_get_it(site, page):
     page.goto(url(site, f"architectures/{TWITTER}.html"))
     view = BY_ID[TWITTER].arch.views[0]
     page.locator(f"#view-{view.id} details.downloads > summary").click()
-    page.locator(f"#view-{view.id} button.png-export").first.click()
+    page.locator(f"#view-{view.id} button.made-here").first.click()
     status = page.locator(f"#view-{view.id} .png-status")
     page.wait_for_function("e => e.textContent.indexOf('archcat serve') !== -1", arg=status.element_handle())
 
@@ -800,7 +837,7 @@ class PageParser(HTMLParser):
                 continue
             if name == "id":
                 self.ids.append(value)
-            elif name in ("href", "src", "data-svg"):  # data-svg: the SVG a PNG download is drawn from
+            elif name in ("href", "src", "data-svg"):  # data-svg: the SVG a download is made from
                 self.urls.append((self.getpos()[0], name, value))
             elif name == "srcset":
                 for candidate in value.split(","):

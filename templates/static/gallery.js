@@ -59,10 +59,8 @@
       var href = "architectures/" + item.id + ".html";
       li.setAttribute("data-id", item.id);
       li.querySelector(".thumb").setAttribute("href", href);
-      var base = "diagrams/" + item.id + "/" + item.view;
-      li.querySelector("source").setAttribute("srcset", base + "-dark.svg");
       var img = li.querySelector("img");
-      img.setAttribute("src", base + "-light.svg");
+      img.setAttribute("src", "diagrams/" + item.id + "/" + item.view + "-light.svg");
       img.setAttribute("height", item.height);
       var title = li.querySelector("h2 a");
       title.setAttribute("href", href);
@@ -570,8 +568,7 @@
   function initEmbeds() {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
-        var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
-        var src = new URL(button.getAttribute(dark ? "data-src-dark" : "data-src-light"), location.href).href;
+        var src = new URL(button.getAttribute("data-src"), location.href).href;
         var alt = button.getAttribute("data-alt");
         var text = button.getAttribute("data-copy") === "markdown"
           ? "![" + alt.replace(/[\[\]]/g, "") + "](" + src + ")"
@@ -581,9 +578,11 @@
     });
   }
 
-  /* ---- PNG downloads, drawn here from the view's SVG ----
-     The gallery stores SVG and PDF; a PNG is drawn on demand at the size `archcat render` writes
-     (144 dpi for a diagram, 3840x2160 for a slide) and says its density, as that PNG does. */
+  /* ---- Files made here: PNGs drawn from the view's light SVG, dark SVGs recoloured from it ----
+     The gallery stores each view's light SVG and its PDFs. A PNG is drawn on demand at the size `archcat
+     render` writes (144 dpi for a diagram, 3840x2160 for a slide) and says its density, as that PNG does.
+     A dark drawing is the light one recoloured as svg.recolour does, with the colour map the build appends
+     to this script (window.archcatRecolour): the themes lay a view out alike, so that is the whole change. */
   var CRC = [];
   for (var n = 0; n < 256; n++) {
     var c = n;
@@ -605,44 +604,89 @@
     out.set(png.subarray(0, 33)); out.set(chunk, 33); out.set(png.subarray(33), 54);
     return out;
   }
-  function initPngExports() {
-    document.querySelectorAll("button.png-export").forEach(function (button) {
+  function inLabel(el) {  /* part of a node's label (its plate, icon or text), not of a step badge */
+    for (var up = el.parentNode; up && up.nodeType === 1; up = up.parentNode) {
+      if (up.localName === "g" && up.getAttribute("class") === "node") return !/^badge--/.test(up.getAttribute("id") || "");
+    }
+    return false;
+  }
+  function recolour(text) {
+    var change = window.archcatRecolour, doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    if (!change || doc.getElementsByTagName("parsererror").length) throw new Error("cannot recolour");
+    Array.prototype.forEach.call(doc.getElementsByTagName("*"), function (el) {
+      var label = inLabel(el);
+      ["fill", "stroke"].forEach(function (paint) {
+        var value = el.getAttribute(paint);
+        if (value === null) return;
+        if (label) {
+          if (paint === "fill" && value === change.plate[0]) el.setAttribute(paint, change.plate[1]);
+        } else if (Object.prototype.hasOwnProperty.call(change.colours, value)) {
+          el.setAttribute(paint, change.colours[value]);
+        }
+      });
+    });
+    return "<?xml version='1.0' encoding='UTF-8' standalone='no'?>\n" + new XMLSerializer().serializeToString(doc.documentElement) + "\n";
+  }
+  function save(blob, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+  }
+  function drawPng(src, width, height, dpi, done, fail) {
+    var img = new Image();
+    img.onerror = fail;
+    img.onload = function () {
+      var canvas = document.createElement("canvas");
+      canvas.width = width; canvas.height = height;
+      canvas.getContext("2d").drawImage(img, 0, 0, width, height);
+      try {
+        canvas.toBlob(function (blob) {
+          if (!blob) { fail(); return; }
+          blob.arrayBuffer().then(function (buffer) {
+            done(new Blob([withDensity(new Uint8Array(buffer), dpi)], { type: "image/png" }));
+          }, fail);
+        }, "image/png");
+      } catch (e) { fail(); }  /* a canvas the browser considers tainted (file://) */
+    };
+    img.src = src;
+  }
+  function initMadeHere() {
+    document.querySelectorAll("button.made-here").forEach(function (button) {
       button.hidden = false;
       var status = button.closest(".downloads").querySelector(".png-status");
       button.addEventListener("click", function () {
+        var name = button.getAttribute("data-name"), png = button.getAttribute("data-format") === "png";
         var width = +button.getAttribute("data-width"), height = +button.getAttribute("data-height");
-        var name = button.getAttribute("data-name");
+        var light = new URL(button.getAttribute("data-svg"), location.href).href;
         function fail() {
           status.textContent = location.protocol === "file:"
-            ? "This browser does not let a page opened from disk draw " + name + ". Open the gallery through a web server (archcat serve), or write it with archcat render."
-            : name + " could not be drawn here; the SVG and PDF beside it hold the same drawing.";
+            ? "This browser does not let a page opened from disk make " + name + ". Open the gallery through a web server (archcat serve), or write it with archcat render."
+            : name + " could not be made here; the PDF beside it holds the same drawing.";
         }
-        status.textContent = "Drawing " + name + " (" + width + " \u00d7 " + height + " pixels)\u2026";
-        var img = new Image();
-        img.onerror = fail;
-        img.onload = function () {
-          var canvas = document.createElement("canvas");
-          canvas.width = width; canvas.height = height;
-          var ctx = canvas.getContext("2d");
-          ctx.drawImage(img, 0, 0, width, height);
-          try {
-            canvas.toBlob(function (blob) {
-              if (!blob) { fail(); return; }
-              blob.arrayBuffer().then(function (buffer) {
-                var file = new Blob([withDensity(new Uint8Array(buffer), +button.getAttribute("data-dpi"))], { type: "image/png" });
-                var link = document.createElement("a");
-                link.href = URL.createObjectURL(file);
-                link.download = name;
-                document.body.appendChild(link);
-                link.click();
-                link.remove();
-                setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
-                status.textContent = "Saved " + name + " (" + width + " \u00d7 " + height + " pixels).";
-              }, fail);
-            }, "image/png");
-          } catch (e) { fail(); }  /* a canvas the browser considers tainted (file://) */
-        };
-        img.src = button.getAttribute("data-svg");
+        function saved(blob) {
+          save(blob, name);
+          status.textContent = "Saved " + name + (png ? " (" + width + " \u00d7 " + height + " pixels)." : ".");
+        }
+        status.textContent = png ? "Drawing " + name + " (" + width + " \u00d7 " + height + " pixels)\u2026" : "Making " + name + "\u2026";
+        if (!button.hasAttribute("data-recolour")) {
+          drawPng(light, width, height, +button.getAttribute("data-dpi"), saved, fail);
+          return;
+        }
+        fetch(light).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        }).then(function (text) {
+          var dark = new Blob([recolour(text)], { type: "image/svg+xml" });
+          if (!png) { saved(dark); return; }
+          var src = URL.createObjectURL(dark);
+          drawPng(src, width, height, +button.getAttribute("data-dpi"), function (blob) {
+            URL.revokeObjectURL(src); saved(blob);
+          }, function () { URL.revokeObjectURL(src); fail(); });
+        }).catch(fail);
       });
     });
   }
@@ -730,9 +774,7 @@
       canvas.appendChild(drawn);
       if (!view.live.steps.length) figure.querySelectorAll("[data-step]").forEach(function (b) { b.remove(); });
       figure.querySelector(".viewer-tools").setAttribute("aria-label", "Controls of the " + label(item) + " diagram");
-      figure.querySelectorAll("a[data-theme]").forEach(function (a) {
-        a.setAttribute("href", view.full[a.getAttribute("data-theme")]);
-      });
+      figure.querySelector("a.full-size").setAttribute("href", view.full);
       figure.querySelector("figcaption").textContent = view.alt;
       holder.appendChild(figure);
       diagrams[side] = initDiagram(figure, null, view.live);
@@ -960,7 +1002,7 @@
   if (page === "architecture") {
     initArchitecture();
     initEmbeds();
-    initPngExports();
+    initMadeHere();
   }
   if (page === "compare") initCompare();
   if (page === "technologies" || page === "patterns") initListFilter();
