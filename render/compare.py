@@ -84,7 +84,7 @@ def compare_data(spec: Spec, site: Site, out: Path, icons: IconFiles) -> dict:
     cited = {m.source for m in arch.metrics}
     views = []
     for view in arch.views:
-        drawn = inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(), f"{spec.id}--{view.id}-",
+        drawn = inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(), f"{spec.id}--{view.id}--",
                        icons.href)
         views.append({"id": view.id, "title": view.title, "summary": view.summary or "", "alt": alt_text(spec, view),
                       "svg": drawn, "full": diagram_href(spec.id, view.id, "light", "svg"),

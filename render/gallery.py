@@ -205,7 +205,7 @@ def inline_views(spec: Spec, out: Path, icons: IconFiles, root: str) -> dict[str
     from archcat.svg import inline
 
     return {view.id: Markup(inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(),
-                                   f"{view.id}-", lambda png: root + icons.href(png)))
+                                   f"{view.id}--", lambda png: root + icons.href(png)))
             for view in spec.arch.views}
 
 

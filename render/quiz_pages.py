@@ -156,7 +156,7 @@ def drawing(spec: Spec, question: Question, out: Path, icon_href: Callable[[byte
     ids = element_ids(view)
     edges = {ids[f"edge:{i}"] for i, e in enumerate(view.edges) if question.node in (e.from_, e.to)}
     svg = diagram_path(out, spec.id, view.id, "light", "svg").read_bytes()
-    markup = Markup(blank(inline(svg, f"{question.id}-", icon_href), ids[f"node:{question.node}"], edges))
+    markup = Markup(blank(inline(svg, f"{question.id}--", icon_href), ids[f"node:{question.node}"], edges))
     return Drawing(markup, blanked_alt(spec, view, question.node))
 
 

@@ -97,16 +97,19 @@ def test_lint_asks_where_each_fact_is_stated_and_flags_late_sources(project: Pro
 
 
 def test_every_view_of_the_catalog_renders(site: Path):
-    """The whole catalog's gallery (built once for the browser tests too) holds every view in every theme
-    as SVG and PDF, each a real file of its kind; its PNGs are drawn in the browser (test_gallery_browser)."""
+    """The whole catalog's gallery (built once for the browser tests too) holds every view as a light SVG and
+    a PDF in every theme, each a real file of its kind; its PNGs and dark SVGs are made in the browser
+    (test_gallery_browser)."""
     magic = {"svg": b"<?xml", "pdf": b"%PDF-"}
     for spec in SPECS:
         for view in spec.arch.views:
             for theme in THEMES:
-                for fmt in SITE_FORMATS:
+                for fmt in ("png", "svg", "pdf"):
                     path = diagram_path(site, spec.id, view.id, theme, fmt)
-                    assert path.read_bytes().startswith(magic[fmt]), path
-                assert not diagram_path(site, spec.id, view.id, theme, "png").exists()
+                    if fmt in SITE_FORMATS[theme]:
+                        assert path.read_bytes().startswith(magic[fmt]), path
+                    else:
+                        assert not path.exists(), path
 
 
 def test_the_starter_spec_is_flagged_until_its_placeholders_are_replaced(project: Project):
@@ -156,16 +159,16 @@ def test_the_eras_of_one_company_are_linked_into_one_group():
 
 def test_every_step_badge_sits_on_its_own_edge(site: Path):
     """Across the catalog, each flow step's number is drawn on the edge it names: no badge centre is more
-    than 12 points from that edge's curve, in either theme."""
+    than 12 points from that edge's curve (in the light drawing the site stores; the dark one is the same drawing
+    recoloured, see test_draw)."""
     from tests.svgcheck import badge_distances
 
     worst: list[tuple[float, str]] = []
     for spec in SPECS:
         for view in spec.arch.views:
             stepped = {step.edge for step in view.flow if step.edge}
-            for theme in THEMES:
-                found = badge_distances(diagram_path(site, spec.id, view.id, theme, "svg").read_bytes())
-                assert len(found) == len(stepped), (spec.id, view.id, theme)
-                worst += [(distance, f"{spec.id}/{view.id}/{badge}") for badge, distance in found.items()]
-    assert len(worst) >= 600
+            found = badge_distances(diagram_path(site, spec.id, view.id, "light", "svg").read_bytes())
+            assert len(found) == len(stepped), (spec.id, view.id)
+            worst += [(distance, f"{spec.id}/{view.id}/{badge}") for badge, distance in found.items()]
+    assert len(worst) >= 300
     assert max(worst)[0] <= 12, sorted(worst)[-5:]

@@ -19,7 +19,7 @@ from archcat.catalog import load_catalog
 from archcat.discover import Project
 from archcat.gallery import IconFiles, environment, make_site, patterns_of, tech_anchor
 from archcat.measures import MEASURES, OTHER, measure_of
-from archcat.paths import THEMES, compare_data_href, page_href
+from archcat.paths import compare_data_href, page_href
 from archcat.vocab import load_vocabulary
 from tests.conftest import REPO, VALID_SPEC, write_spec
 
@@ -158,8 +158,7 @@ def test_every_spec_has_a_data_script_that_matches_it(site: Path):
             assert markup.startswith("<svg") and 'class="drawing"' in markup
             assert f'id="{spec.id}--{view["id"]}-' in markup  # ids unique beside any other spec
             assert markup.count('class="drawing"') == 1
-            for theme in THEMES:
-                assert (site / view["full"][theme]).is_file()
+            assert view["full"] == f"diagrams/{spec.id}/{view['id']}-light.svg" and (site / view["full"]).is_file()
             assert set(view["live"]["nodes"]) == {n.id for v in arch.views if v.id == view["id"]
                                                   for n in v.all_nodes()}
 

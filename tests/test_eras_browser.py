@@ -84,13 +84,13 @@ def test_timeline_shows_each_era_in_order_with_its_diagram_and_changes(site, con
         tab.close()
 
 
-def test_dark_scheme_shows_the_dark_diagrams(site, contexts):
+def test_dark_scheme_shows_the_light_drawing_the_site_stores(site, contexts):
     tab = contexts("dark").new_page()
     try:
         tab.goto(url(site, TWITTER.href))
         first = TWITTER.eras[0]
         image = wait_image(tab, f"#era-{first.id} img")
-        assert image["src"].endswith(f"diagrams/{first.id}/{first.arch.views[0].id}-dark.svg")
+        assert image["src"].endswith(f"diagrams/{first.id}/{first.arch.views[0].id}-light.svg")
     finally:
         tab.close()
 

@@ -41,6 +41,7 @@ from archcat.graph import PALETTES, build_dot, cluster_name
 from archcat.jobs import plan, run_jobs
 from archcat.model import Spec
 from archcat.parse import parse_bytes
+from archcat.paths import SITE_FORMATS
 from archcat.validate import load_spec
 from archcat.vocab import load_vocabulary
 from tests.conftest import FIXTURES, VALID_SPEC
@@ -231,14 +232,15 @@ def test_payload_specs_validate_and_keep_their_text(payload_site: PayloadSite):
 
 def test_every_format_of_every_payload_view_is_written(payload_site: PayloadSite, tmp_path: Path):
     magic = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<?xml"}
-    # The site keeps SVG and PDF; PNG is what `archcat render` writes (the site draws it in the browser).
-    written, failures = run_jobs(plan(list(payload_site.specs.values()), themes=("light", "dark"), formats=("png",)),
-                                 tmp_path, workers=4)
-    assert failures == [] and len(written) == 2 * len(PAYLOADS)
+    # The site keeps the light SVG and both PDFs; the rest is what `archcat render` writes (and the site makes
+    # in the browser).
+    written, failures = run_jobs(plan(list(payload_site.specs.values()), themes=("light", "dark"),
+                                      formats=("png", "svg")), tmp_path, workers=4)
+    assert failures == [] and len(written) == 4 * len(PAYLOADS)
     for key in PAYLOADS:
         for theme in ("light", "dark"):
             for fmt, head in magic.items():
-                folder = tmp_path if fmt == "png" else payload_site.site
+                folder = payload_site.site if fmt in SITE_FORMATS[theme] else tmp_path
                 path = folder / "diagrams" / f"payload-{key}" / f"overview-{theme}.{fmt}"
                 assert path.read_bytes().startswith(head), path
 
@@ -349,10 +351,15 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 def test_svg_diagrams_show_payloads_only_as_text(payload_site: PayloadSite):
+    from archcat.graph import recolouring
+    from archcat.svg import recolour
+
     svgs = sorted((payload_site.site / "diagrams").rglob("*.svg"))
-    assert len(svgs) == 2 * len(PAYLOADS)
-    for svg in svgs:
-        raw = svg.read_text(encoding="utf-8")
+    assert len(svgs) == len(PAYLOADS)  # the light drawings; the dark ones are made from them, as here
+    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    drawings = [(path, text) for path in svgs for text in (
+        path.read_text(encoding="utf-8"), recolour(path.read_bytes(), change).decode("utf-8"))]
+    for svg, raw in drawings:
         assert "<script" not in raw.lower(), svg
         root = ET.fromstring(raw)
         texts = []
