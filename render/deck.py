@@ -98,6 +98,11 @@ def build_decks(specs: list[Spec], out: Path) -> list[Path]:
 def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> Path:
     """Write the deck of `spec` to `out`, atomically, using the pictures (`deck_picture_path`: PNGs with a
     palette, a third of the bytes of the full-colour ones) and SVGs already rendered under `images`."""
+    return write_atomic(out, deck_bytes(deck_presentation(spec, images, theme=theme)))
+
+
+def deck_presentation(spec: Spec, images: Path, *, theme: str = "light") -> PresentationType:
+    """The deck of `spec` as a python-pptx presentation, not yet written (see `build_deck`)."""
     if theme not in PALETTES:
         raise ValueError(f"unknown theme '{theme}'; choose one of {', '.join(PALETTES)}")
     arch = spec.arch
@@ -120,9 +125,14 @@ def build_deck(spec: Spec, images: Path, out: Path, *, theme: str = "light") -> 
                          y)
     _lesson_slides(deck, arch)
     _source_slides(deck, arch.sources)
+    return deck.prs
+
+
+def deck_bytes(prs: PresentationType) -> bytes:
+    """The .pptx file of a presentation made by `deck_presentation`."""
     stream = io.BytesIO()
-    deck.prs.save(stream)
-    return write_atomic(out, stream.getvalue())
+    prs.save(stream)
+    return stream.getvalue()
 
 
 # --- measuring text -------------------------------------------------------------------
