@@ -26,6 +26,10 @@ Titles are at least 32 pt and all other slide text at least 18 pt.
 The dark theme uses the dark PNGs on a background of the same colour, light
 text, and a light link colour in the deck's theme, since applications draw
 hyperlinks in the theme's link colour whatever colour the text asks for.
+
+Of python-pptx's default template the file keeps only what the slides use:
+its one slide layout (of 11), not the template's thumbnail or printer
+settings.
 """
 
 from __future__ import annotations
@@ -129,10 +133,43 @@ def deck_presentation(spec: Spec, images: Path, *, theme: str = "light") -> Pres
 
 
 def deck_bytes(prs: PresentationType) -> bytes:
-    """The .pptx file of a presentation made by `deck_presentation`."""
+    """The .pptx file of a presentation made by `deck_presentation`, without the template's parts it does not
+    use (`prs` loses them too)."""
+    _trim(prs)
     stream = io.BytesIO()
     prs.save(stream)
     return stream.getvalue()
+
+
+def _trim(prs: PresentationType) -> None:
+    """Drop what python-pptx's default template brings that the deck never uses: the slide layouts no slide
+    is based on (11 come with it, the deck uses one), the template's thumbnail (a picture of an empty 4:3
+    slide) and its printer settings (a Mac printer's binary record).
+
+    Everything goes through relationships: python-pptx writes only the parts reachable from the package's
+    relationships, and content types only for the parts it writes, so a part whose last relationship is
+    dropped is left out of the file, its content type with it. `SlideLayouts.remove` also takes the layout
+    out of the master's `sldLayoutIdLst`, and refuses a layout a slide is based on.
+    """
+    for master in prs.slide_masters:
+        for layout in list(master.slide_layouts):
+            if not layout.used_by_slides:
+                master.slide_layouts.remove(layout)
+    # The printer settings hang off the presentation part, which refers to them nowhere in its XML.
+    presentation = prs.part
+    for rel_id, rel in list(presentation.rels.items()):
+        if rel.reltype == RT.PRINTER_SETTINGS:
+            presentation.drop_rel(rel_id)
+    # The thumbnail hangs off the package itself, whose relationships python-pptx lists only among all the
+    # package's (`iter_rels`); the one to drop is the thumbnail relationship to the package's thumbnail.
+    package = presentation.package
+    try:
+        thumbnail = package.part_related_by(RT.THUMBNAIL)
+    except KeyError:
+        return
+    for rel in list(package.iter_rels()):
+        if rel.reltype == RT.THUMBNAIL and not rel.is_external and rel.target_part is thumbnail:
+            package.drop_rel(rel.rId)
 
 
 # --- measuring text -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from lxml import etree
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches
 
 from archcat.build import build
@@ -480,3 +481,24 @@ def test_the_written_deck_reopens_with_every_slide_and_note(specs, images, spec_
     assert reopened.core_properties.title == title
     parts = sections(reopened, specs[spec_id])
     assert sum(notes is not None for *_, notes in made) == len(parts["drawn"]) + len(parts["lessons"])
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_no_unused_layouts_or_template_leftovers(decks, spec_id: str, theme: str):
+    """Of python-pptx's template, only what the slides use stays: the one layout they are based on, no thumbnail
+    of an empty slide, no printer settings."""
+    deck = decks[spec_id, theme]
+    prs = Presentation(str(deck))
+    layouts = [layout for master in prs.slide_masters for layout in master.slide_layouts]
+    assert [layout.name for layout in layouts] == ["Title Only"]
+    assert {slide.slide_layout.part.partname for slide in prs.slides} == {layouts[0].part.partname}
+    members = zip_members(deck)
+    # No layout left in the file that the master does not list.
+    assert [name for name in members if "slideLayout" in name] == [
+        layouts[0].part.partname.lstrip("/"), layouts[0].part.partname.rels_uri.lstrip("/")]
+    assert [name for name in members if name.startswith(("docProps/thumbnail", "ppt/printerSettings/"))] == []
+    rels = b"".join(blob for name, blob in members.items() if name.endswith(".rels"))
+    for reltype in (RT.THUMBNAIL, RT.PRINTER_SETTINGS):
+        assert reltype.encode() not in rels
+    types = members[CONTENT_TYPES]
+    assert b"slideLayout" in types and b"printerSettings" not in types and b"jpeg" not in types
