@@ -29,13 +29,16 @@ hyperlinks in the theme's link colour whatever colour the text asks for.
 
 Of python-pptx's default template the file keeps only what the slides use:
 its one slide layout (of 11), not the template's thumbnail or printer
-settings.
+settings. Its zip members carry a fixed date instead of the time of writing,
+so the same spec and pictures give the same bytes, and are deflated at the
+strongest level.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -134,11 +137,11 @@ def deck_presentation(spec: Spec, images: Path, *, theme: str = "light") -> Pres
 
 def deck_bytes(prs: PresentationType) -> bytes:
     """The .pptx file of a presentation made by `deck_presentation`, without the template's parts it does not
-    use (`prs` loses them too)."""
+    use (`prs` loses them too): the same presentation gives the same bytes."""
     _trim(prs)
     stream = io.BytesIO()
     prs.save(stream)
-    return stream.getvalue()
+    return _repack(stream.getvalue())
 
 
 def _trim(prs: PresentationType) -> None:
@@ -170,6 +173,30 @@ def _trim(prs: PresentationType) -> None:
     for rel in list(package.iter_rels()):
         if rel.reltype == RT.THUMBNAIL and not rel.is_external and rel.target_part is thumbnail:
             package.drop_rel(rel.rId)
+
+
+# Every member's date in the zip: python-pptx stamps the time of writing, which would make each build's bytes
+# differ. 1980-01-01 is the earliest a zip can hold.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _repack(package: bytes) -> bytes:
+    """The zip python-pptx wrote, member for member and in its order ([Content_Types].xml first), with a fixed
+    date on every member and each deflated at level 9 rather than zlib's default 6.
+
+    python-pptx offers no say over its zip writer, so this is the one step done on the zip itself. It only
+    rewrites the container: names, bytes and order stay what python-pptx wrote, so the package stays exactly
+    as valid as it was.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED  # the pictures too: deflate takes 4% more off these PNGs
+            info.create_system = 3  # as written on Unix, whatever the platform
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(member), compresslevel=9)
+    return out.getvalue()
 
 
 # --- measuring text -------------------------------------------------------------------

@@ -8,7 +8,9 @@ import posixpath
 import re
 import shutil
 import subprocess
+import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -502,3 +504,25 @@ def test_no_unused_layouts_or_template_leftovers(decks, spec_id: str, theme: str
         assert reltype.encode() not in rels
     types = members[CONTENT_TYPES]
     assert b"slideLayout" in types and b"printerSettings" not in types and b"jpeg" not in types
+
+@pytest.mark.parametrize("case", [CASES[0], CASES[-1]])
+def test_decks_are_the_same_bytes_every_time(specs, images, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             case: tuple[str, str]):
+    """The same spec gives the same file, whenever it is built: no member carries the time it was written."""
+    spec_id, theme = case
+    first = build_deck(specs[spec_id], images, tmp_path / "first.pptx", theme=theme).read_bytes()
+    later = time.time() + 400 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)  # a build more than a year later
+    second = build_deck(specs[spec_id], images, tmp_path / "second.pptx", theme=theme).read_bytes()
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_every_member_is_deflated_at_the_strongest_level(decks):
+    for deck in decks.values():
+        with zipfile.ZipFile(deck) as archive:
+            for info in archive.infolist():
+                squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as in a zip
+                strongest = squeeze.compress(archive.read(info)) + squeeze.flush()
+                assert (info.compress_type, info.compress_size) == (zipfile.ZIP_DEFLATED, len(strongest)), info.filename
