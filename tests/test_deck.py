@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import html
+import io
+import posixpath
 import re
 import shutil
 import subprocess
+import time
+import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches
 
 from archcat.build import build
 from archcat.catalog import load_catalog
-from archcat.deck import build_deck
+from archcat.deck import build_deck, deck_bytes, deck_presentation
 from archcat.diagnostics import errors
 from archcat.discover import Project
 from archcat.jobs import plan, run_jobs
@@ -349,3 +357,172 @@ def test_cli_deck_and_slides_build(tmp_path: Path):
     assert "decks/bitly-2014-light.pptx" in page and 'data-name="slide-overview-dark.png"' in page
     assert not list(site.rglob(".deck-pictures")) and not list(project.output.rglob(".deck-pictures"))
     assert result.written
+
+
+# --- the .pptx package ----------------------------------------------------------------
+
+CONTENT_TYPES = "[Content_Types].xml"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def package_problems(members: dict[str, bytes]) -> list[str]:
+    """What keeps a package (zip member name -> bytes) from being valid OOXML, as far as references go:
+    a part without a content type, a content type or relationship pointing at no part, a relationships
+    file for no part, an `r:` reference (`r:id`, `r:embed` ...) that its part's relationships lack, or a
+    part that no chain of relationships from the package reaches."""
+    problems: list[str] = []
+    parts = {f"/{name}" for name in members if name != CONTENT_TYPES}
+    if CONTENT_TYPES not in members:
+        return [f"no {CONTENT_TYPES}"]
+    types = etree.fromstring(members[CONTENT_TYPES])
+    # Part names and extensions compare ignoring case.
+    defaults = {d.get("Extension", "").lower(): d.get("ContentType") for d in types.iter(f"{_TYPES}Default")}
+    overrides = {o.get("PartName", "").lower(): o.get("ContentType") for o in types.iter(f"{_TYPES}Override")}
+    for part in sorted(parts):
+        content_type = overrides.get(part.lower(), defaults.get(part.rsplit(".", 1)[-1].lower()))
+        if not content_type:
+            problems.append(f"{part} has no content type")
+        elif content_type == "application/xml":  # the catch-all for .xml: every part of a deck has its own type
+            problems.append(f"{part} has only the generic XML content type")
+    problems += [f"a content type names {name}, which is not in the package"
+                 for name in sorted(set(overrides) - {part.lower() for part in parts})]
+    ids: dict[str, set[str]] = {}  # source part ("/" for the package) -> its relationship ids
+    targets: dict[str, set[str]] = {}  # source part -> the parts it relates to
+    for rels in sorted(part for part in parts if part.endswith(".rels")):
+        folder, name = rels.rsplit("/_rels/", 1)
+        source = f"{folder}/{name.removesuffix('.rels')}" if name != ".rels" else "/"
+        if source != "/" and source not in parts:
+            problems.append(f"{rels} holds the relationships of {source}, which is not in the package")
+        ids[source], targets[source] = set(), set()
+        for rel in etree.fromstring(members[rels[1:]]).iter(f"{_RELS}Relationship"):
+            ids[source].add(rel.get("Id", ""))
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            target = posixpath.normpath(target if target.startswith("/") else posixpath.join(folder or "/", target))
+            targets[source].add(target)
+            if target not in parts:
+                problems.append(f"{rels}: {rel.get('Id')} points at {target}, which is not in the package")
+    for part in sorted(parts):
+        if part.endswith(".xml"):
+            for element in etree.fromstring(members[part[1:]]).iter():
+                for attribute, value in element.attrib.items():
+                    if attribute.startswith(_R) and value not in ids.get(part, set()):
+                        problems.append(f"{part}: r:{attribute.removeprefix(_R)}={value} has no relationship")
+    reached, todo = {"/"}, ["/"]
+    while todo:
+        for target in targets.get(todo.pop(), set()) - reached:
+            reached.add(target)
+            todo.append(target)
+    problems += [f"nothing relates to {part}" for part in sorted(parts)
+                 if not part.endswith(".rels") and part not in reached]
+    return problems
+
+
+def zip_members(deck: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(deck) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_every_part_has_a_content_type_and_every_relationship_resolves(decks, spec_id: str, theme: str):
+    assert package_problems(zip_members(decks[spec_id, theme])) == []
+
+
+def _drop_first(pattern: str) -> Callable[[dict[str, bytes]], None]:
+    def change(members: dict[str, bytes]) -> None:
+        del members[next(name for name in members if re.fullmatch(pattern, name))]
+    return change
+
+
+def _replace(name: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    def change(members: dict[str, bytes]) -> None:
+        assert old in members[name]
+        members[name] = members[name].replace(old, new, 1)
+    return change
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (_drop_first(r"ppt/slideLayouts/slideLayout\d+\.xml"), "which is not in the package"),
+    (_replace(CONTENT_TYPES, b'PartName="/ppt/presentation.xml"', b'PartName="/ppt/other.xml"'),
+     "/ppt/presentation.xml has only the generic XML content type"),
+    (_replace("ppt/slides/_rels/slide2.xml.rels", b'Id="rId2"', b'Id="rId99"'), "has no relationship"),
+    (_replace("ppt/slideMasters/slideMaster1.xml", b"<p:sldLayoutIdLst>", b'<p:sldLayoutIdLst><p:sldLayoutId '
+              b'id="2147483700" r:id="rId40"/>'), "r:id=rId40 has no relationship"),
+    (lambda members: members.update({"ppt/media/unused.png": b"\x89PNG"}), "nothing relates to /ppt/media/unused.png"),
+    (lambda members: members.update({"ppt/media/unused.webp": b"RIFF"}), "/ppt/media/unused.webp has no content type"),
+])
+def test_the_package_check_finds_what_breaks_a_package(decks, change: Callable[[dict[str, bytes]], None],
+                                                      problem: str):
+    members = zip_members(decks["twitter-2013", "light"])
+    change(members)
+    assert any(problem in found for found in package_problems(members)), package_problems(members)
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), [CASES[0], CASES[-1]])
+def test_the_written_deck_reopens_with_every_slide_and_note(specs, images, spec_id: str, theme: str):
+    """What python-pptx reads back from the file is what was put in the presentation before it was trimmed
+    and written: the same slides, shapes, text, links, pictures and notes."""
+
+    def contents(prs) -> list:
+        return [(slide.slide_layout.name,
+                 [(shape.name, shape.shape_type, shape.left, shape.top, shape.width, shape.height,
+                   shape.text_frame.text if shape.has_text_frame else None,
+                   shape.image.sha1 if shape.shape_type == MSO_SHAPE_TYPE.PICTURE else None)
+                  for shape in slide.shapes],
+                 [run.hyperlink.address for _, run in runs(slide)],
+                 slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else None)
+                for slide in prs.slides]
+
+    prs = deck_presentation(specs[spec_id], images, theme=theme)
+    made, title = contents(prs), prs.core_properties.title
+    reopened = Presentation(io.BytesIO(deck_bytes(prs)))
+    assert contents(reopened) == made
+    assert reopened.core_properties.title == title
+    parts = sections(reopened, specs[spec_id])
+    assert sum(notes is not None for *_, notes in made) == len(parts["drawn"]) + len(parts["lessons"])
+
+
+@pytest.mark.parametrize(("spec_id", "theme"), CASES)
+def test_no_unused_layouts_or_template_leftovers(decks, spec_id: str, theme: str):
+    """Of python-pptx's template, only what the slides use stays: the one layout they are based on, no thumbnail
+    of an empty slide, no printer settings."""
+    deck = decks[spec_id, theme]
+    prs = Presentation(str(deck))
+    layouts = [layout for master in prs.slide_masters for layout in master.slide_layouts]
+    assert [layout.name for layout in layouts] == ["Title Only"]
+    assert {slide.slide_layout.part.partname for slide in prs.slides} == {layouts[0].part.partname}
+    members = zip_members(deck)
+    # No layout left in the file that the master does not list.
+    assert [name for name in members if "slideLayout" in name] == [
+        layouts[0].part.partname.lstrip("/"), layouts[0].part.partname.rels_uri.lstrip("/")]
+    assert [name for name in members if name.startswith(("docProps/thumbnail", "ppt/printerSettings/"))] == []
+    rels = b"".join(blob for name, blob in members.items() if name.endswith(".rels"))
+    for reltype in (RT.THUMBNAIL, RT.PRINTER_SETTINGS):
+        assert reltype.encode() not in rels
+    types = members[CONTENT_TYPES]
+    assert b"slideLayout" in types and b"printerSettings" not in types and b"jpeg" not in types
+
+@pytest.mark.parametrize("case", [CASES[0], CASES[-1]])
+def test_decks_are_the_same_bytes_every_time(specs, images, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             case: tuple[str, str]):
+    """The same spec gives the same file, whenever it is built: no member carries the time it was written."""
+    spec_id, theme = case
+    first = build_deck(specs[spec_id], images, tmp_path / "first.pptx", theme=theme).read_bytes()
+    later = time.time() + 400 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)  # a build more than a year later
+    second = build_deck(specs[spec_id], images, tmp_path / "second.pptx", theme=theme).read_bytes()
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_every_member_is_deflated_at_the_strongest_level(decks):
+    for deck in decks.values():
+        with zipfile.ZipFile(deck) as archive:
+            for info in archive.infolist():
+                squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as in a zip
+                strongest = squeeze.compress(archive.read(info)) + squeeze.flush()
+                assert (info.compress_type, info.compress_size) == (zipfile.ZIP_DEFLATED, len(strongest)), info.filename
