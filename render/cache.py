@@ -35,8 +35,8 @@ from archcat.files import Refused, digest, file_digest, no_links, place, read_li
 
 CACHE_FORMAT = "2"
 # The libraries whose releases may change the bytes of an image, a page or a deck.
-IMAGE_LIBRARIES = ("diagrams", "pypdfium2", "deflate", "cairosvg", "pypdf", "pillow", "genanki", "jinja2",
-                   "python-pptx", "lxml")
+IMAGE_LIBRARIES = ("diagrams", "pypdfium2", "deflate", "cairosvg", "pypdf", "fonttools", "pillow", "genanki",
+                   "jinja2", "python-pptx", "lxml")
 
 
 MAX_TREE_FILE_BYTES = 2 * 1024 * 1024  # a template, a vocabulary or a module; none is near this

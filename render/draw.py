@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, cast
 from archcat.files import write_atomic
 
 if TYPE_CHECKING:
+    from pypdf.generic import PdfObject, StreamObject
+
     from archcat.svg import Description
 
 PNG_DPI = 144
@@ -69,8 +71,10 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
     PNGs are drawn from that PDF with
     PDFium and encoded here: Graphviz's own PNG writer (cairo through libpng,
     trying every row filter) costs more than the layout and both vector
-    formats together, and its files are larger. `transparent` keeps the
-    PNGs' alpha channel, for a graph drawn without a background.
+    formats together, and its files are larger. They are drawn from the PDF
+    as cairo wrote it, whose fonts PDFium hints to the pixel grid; the PDF
+    file keeps its fonts without hinting (`drop_font_hinting`). `transparent`
+    keeps the PNGs' alpha channel, for a graph drawn without a background.
     """
     if not targets:
         return
@@ -92,13 +96,14 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
         files: dict[str, bytes] = {}
         if "svg" in vectors:
             files["svg"] = embed_icons((Path(tmp) / "out.svg").read_bytes(), about, originals)
-        if "pdf" in vectors:
-            files["pdf"] = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes())
+        drawn = pin_pdf_dates((Path(tmp) / "out.pdf").read_bytes()) if "pdf" in vectors else b""
         if rasters:
-            [raster] = rasterize(files["pdf"], [("scale", PNG_DPI / 72)], transparent=transparent)
+            [raster] = rasterize(drawn, [("scale", PNG_DPI / 72)], transparent=transparent)
             for target in rasters:
                 encode = encode_png if target.format == "png" else encode_palette_png
                 files[target.format] = encode(raster, dpi=PNG_DPI)
+        if any(t.format == "pdf" for t in targets):
+            files["pdf"] = drop_font_hinting(drawn)
         for target in targets:
             write_atomic(target.path, files[target.format])
 
@@ -488,7 +493,7 @@ def share_identical_objects(pdf: bytes) -> bytes:
     import pypdf
 
     for _ in range(3):
-        writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf))
+        writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf), keep_initial_header=True)  # cairo's version, not 1.3
         writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
@@ -496,6 +501,108 @@ def share_identical_objects(pdf: bytes) -> bytes:
             break
         pdf = out.getvalue()
     return pdf
+
+
+# The font-wide tables that serve only TrueType hinting: its programs and control values (fpgm, prep, cvt),
+# and the device metrics precomputed by running them (hdmx, LTSH, VDMX).
+HINTING_TABLES = ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX")
+
+
+def drop_font_hinting(pdf: bytes) -> bytes:
+    """The PDF with its embedded TrueType fonts (/FontFile2) unhinted: `unhinted_font` for each.
+
+    cairo embeds its subsets of DejaVu Sans with their hinting, about 60% of each font's bytes. Hinting
+    fits glyphs to a screen's pixels at small sizes; a viewer that applies it (PDFium does) draws the
+    unhinted font with the same glyphs in the same places, only the coverage of pixels along their edges
+    differing. Everything else in the fonts (cmap, outlines, metrics) is kept as cairo wrote it. A PDF
+    without TrueType fonts comes back as it is; otherwise pypdf writes it again, the same bytes for the
+    same input.
+    """
+    import io
+
+    import pypdf
+    from pypdf.generic import NameObject, NumberObject
+
+    _quiet_repeated_keys()
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf), keep_initial_header=True)
+    changed = False
+    for stream in _font_files(writer.root_object):
+        if stream.get("/Filter") not in (None, "/FlateDecode", ["/FlateDecode"]) or "/DecodeParms" in stream:
+            continue  # pypdf compresses a stream again only with plain Flate: any other is left as it is
+        font = unhinted_font(stream.get_data())
+        stream.set_data(font)
+        stream[NameObject("/Length1")] = NumberObject(len(font))
+        changed = True
+    if not changed:
+        return pdf
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@cache
+def _quiet_repeated_keys() -> None:
+    """Keep pypdf from warning, on the console, that a dictionary names a key twice. Graphviz's PDFs list an
+    image in a page's resources once for each place it is drawn, every time as the same object: pypdf
+    keeps the first, which is the same object, and a build would print a line for every repeat."""
+    import logging
+
+    class RepeatedKeys(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not str(record.msg).startswith("Multiple definitions in dictionary")
+
+    logging.getLogger("pypdf.generic._data_structures").addFilter(RepeatedKeys())
+
+
+def _font_files(root: PdfObject) -> list[StreamObject]:
+    """Every /FontFile2 stream reachable from `root` (a page's fonts, and those of its forms and patterns),
+    each once."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    found: dict[int, StreamObject] = {}
+    seen: set[tuple[int, int]] = set()
+    pending: list[PdfObject | None] = [root]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            if "/FontFile2" in item:
+                font = cast(StreamObject, item["/FontFile2"])
+                found[id(font)] = font
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return list(found.values())
+
+
+def unhinted_font(data: bytes) -> bytes:
+    """A TrueType font without hinting: no HINTING_TABLES, an empty program for every glyph, and maxp's
+    instruction limits at their least valid values (one zone: none for twilight points). Outlines,
+    metrics and cmap are kept as they are, and no bounding box or date is recomputed, so the same font
+    gives the same bytes. A font without TrueType outlines comes back as it is."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+    if "glyf" not in font:
+        return data
+    for tag in HINTING_TABLES:
+        if tag in font:
+            del font[tag]
+    font["glyf"].removeHinting()
+    maxp = font["maxp"]
+    if maxp.tableVersion == 0x00010000:  # the version with instruction limits
+        maxp.maxZones = 1
+        maxp.maxTwilightPoints = maxp.maxStorage = maxp.maxFunctionDefs = maxp.maxInstructionDefs = 0
+        maxp.maxStackElements = maxp.maxSizeOfInstructions = 0
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -14,7 +14,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from archcat.draw import Target, encode_png, pin_pdf_dates, rasterize, render, share_identical_objects
+from archcat.draw import (
+    Target,
+    drop_font_hinting,
+    encode_png,
+    pin_pdf_dates,
+    rasterize,
+    render,
+    share_identical_objects,
+)
 from archcat.files import write_atomic
 from archcat.graph import PALETTES, build_dot, description
 from archcat.model import Spec, View
@@ -93,7 +101,7 @@ def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], pr
         if step is not None:
             drawn = _highlight_step(spec, view, drawn, step, PALETTES[theme].step)
         slide = compose(drawn, background, preset)
-        # The PNG is drawn from the PDF, as for every view (see draw.render).
+        # The PNG is drawn from the PDF as cairo wrote it, as for every view (see draw.render).
         pdf = cairosvg.svg2pdf(bytestring=slide) if any(t.format in ("png", "pdf") for t in targets) else b""
         for target in targets:
             if target.format == "svg":
@@ -104,7 +112,7 @@ def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], pr
                 # Its density makes slide tools place it at exactly the width of a slide.
                 data = encode_png(raster, dpi=round(width / SLIDE_INCHES))
             elif target.format == "pdf":
-                data = share_identical_objects(pin_pdf_dates(pdf))
+                data = share_identical_objects(drop_font_hinting(pin_pdf_dates(pdf)))
             else:
                 raise ValueError(f"no slide format {target.format!r}")
             write_atomic(target.path, data)

@@ -182,7 +182,7 @@ def test_pdf_embeds_each_icon_once_and_draws_as_cairo_wrote_it(slides: Path):
 
     import cairosvg
 
-    from archcat.draw import rasterize
+    from archcat.draw import drop_font_hinting, rasterize
 
     pdf = path(slides, "light", "pdf").read_bytes()
     streams = [match.group(1) for match in re.finditer(rb"/Subtype /Image.*?stream\r?\n(.*?)endstream", pdf, re.S)]
@@ -191,5 +191,71 @@ def test_pdf_embeds_each_icon_once_and_draws_as_cairo_wrote_it(slides: Path):
     # The write path draws some icons more than once (three services share one): cairo embeds them each time.
     as_cairo_wrote_it = cairosvg.svg2pdf(bytestring=path(slides, "light", "svg").read_bytes())
     assert len(re.findall(rb"/Subtype /Image", as_cairo_wrote_it)) > len(streams)
-    ours, theirs = (rasterize(data, [("width", 960)])[0] for data in (pdf, as_cairo_wrote_it))
+    # Its fonts unhinted, as in every PDF archcat writes: kept once, the icons draw the same pixels.
+    ours, theirs = (rasterize(data, [("width", 960)])[0] for data in (pdf, drop_font_hinting(as_cairo_wrote_it)))
     assert ours == theirs
+
+
+@pytest.fixture(scope="module")
+def hinted_slide(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The light write-path slide, PDF and PNG, drawn with drop_font_hinting doing nothing: its fonts as cairo
+    embeds them."""
+    import archcat.slides
+    from archcat.draw import Target
+
+    out = tmp_path_factory.mktemp("hinted")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(archcat.slides, "drop_font_hinting", lambda pdf: pdf)
+        archcat.slides.render_slide(TWITTER, "write-path", "light",
+                                    [Target(fmt, out / f"slide.{fmt}") for fmt in ("pdf", "png")])
+    return {fmt: (out / f"slide.{fmt}").read_bytes() for fmt in ("pdf", "png")}
+
+
+def test_slide_pdf_fonts_carry_no_hinting(slides: Path):
+    from tests.pdfcheck import embedded_fonts, hinting
+
+    for theme in ("light", "dark", "transparent"):
+        fonts = embedded_fonts(path(slides, theme, "pdf").read_bytes())
+        assert {name.partition("+")[2] for name in fonts} == {"DejaVuSans", "DejaVuSans-Bold"}, theme
+        for name, (length1, data) in fonts.items():
+            assert hinting(data) == [], (theme, name)
+            assert length1 == len(data), (theme, name)
+
+
+def test_slide_pdf_keeps_the_version_cairo_wrote(slides: Path):
+    """Rewritten by pypdf (icons kept once, fonts unhinted), a slide still says the PDF version it uses."""
+    for theme in ("light", "dark", "transparent"):
+        assert path(slides, theme, "pdf").read_bytes().startswith(b"%PDF-1.5"), theme
+
+
+def test_slide_pdf_without_hinting_keeps_its_text_and_draws_the_same(slides: Path, hinted_slide: dict[str, bytes]):
+    """As for a diagram's PDF (tests/test_draw.py): the same text, outlines and metrics, the page the same
+    outside the characters' boxes and within 3 levels on average inside them, at the PNG's size."""
+    import io
+
+    import pypdf
+
+    from archcat.draw import rasterize
+    from tests.pdfcheck import embedded_fonts, image, outlines_and_metrics, text_boxes, text_changes
+
+    ours, cairos = path(slides, "light", "pdf").read_bytes(), hinted_slide["pdf"]
+    fonts, hinted = embedded_fonts(ours), embedded_fonts(cairos)
+    assert fonts.keys() == hinted.keys()
+    for name, (_, data) in fonts.items():
+        assert outlines_and_metrics(data) == outlines_and_metrics(hinted[name][1]), name
+    text = [pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for pdf in (ours, cairos)]
+    assert "Fanout" in text[0] and text[0] == text[1]
+    width = 2 * SLIDE_WIDTH
+    before, after = (image(rasterize(pdf, [("width", width)])[0]) for pdf in (cairos, ours))
+    boxes = text_boxes(ours, width / pypdf.PdfReader(io.BytesIO(ours)).pages[0].mediabox.width)
+    assert len(boxes) > 50
+    outside, inside = text_changes(before, after, boxes)
+    assert outside == 0
+    assert inside < 3.0
+    assert path(slides, "light", "png").read_bytes() == hinted_slide["png"]  # drawn from cairo's PDF
+
+
+def test_slide_pdf_without_hinting_is_smaller(slides: Path, hinted_slide: dict[str, bytes]):
+    """The light write-path slide: 51 KB with its fonts' hinting, 42 KB without."""
+    ours, cairos = path(slides, "light", "pdf").read_bytes(), hinted_slide["pdf"]
+    assert len(ours) < 0.9 * len(cairos)
