@@ -46,7 +46,6 @@ import html
 import io
 import itertools
 import json
-import os
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -56,13 +55,11 @@ from pathlib import Path
 import genanki
 
 from archcat.describe import connection, names, view_title
-from archcat.files import write_atomic
+from archcat.files import source_date, write_atomic
 from archcat.model import Architecture, Node, Source, Spec, View
 from archcat.paths import anki_catalog_href, anki_catalog_path, anki_href, anki_path, diagram_path
 from archcat.vocab import Vocabulary, load_vocabulary, split_technologies
 
-# 2025-01-01T00:00:00Z: the notes' time when SOURCE_DATE_EPOCH is not set.
-DEFAULT_TIME = 1_735_689_600
 PARENT_DECK = "archcat"
 
 
@@ -78,16 +75,6 @@ CATALOG_DECK_ID = stable_id("deck")
 
 def deck_id(spec_id: str) -> int:
     return stable_id("deck", spec_id)
-
-
-def note_time() -> int:
-    """The time (seconds since 1970) written into notes, cards and the note type."""
-    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not text:
-        return DEFAULT_TIME
-    if not text.isdigit():
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {text!r}")
-    return int(text)
 
 
 # --- the note type ----------------------------------------------------------------------
@@ -390,7 +377,7 @@ def anki_deck_bytes(spec: Spec, images: Path, *, vocab: Vocabulary | None = None
     deck, media = _deck(spec, vocab, note_type(), itertools.count())
     diagrams = _diagrams([spec], images)
     return package_bytes([deck], {name: diagrams[name] for name in media},
-                         timestamp=note_time() if timestamp is None else timestamp, ids_from=spec.id)
+                         timestamp=source_date() if timestamp is None else timestamp, ids_from=spec.id)
 
 
 def anki_catalog_bytes(specs: Sequence[Spec], images: Path, *, vocab: Vocabulary | None = None,
@@ -410,7 +397,7 @@ def anki_catalog_bytes(specs: Sequence[Spec], images: Path, *, vocab: Vocabulary
         media += used
     diagrams = _diagrams(ordered, images)
     return package_bytes(decks, {name: diagrams[name] for name in media},
-                         timestamp=note_time() if timestamp is None else timestamp, ids_from="catalog")
+                         timestamp=source_date() if timestamp is None else timestamp, ids_from="catalog")
 
 
 def build_anki_deck(spec: Spec, images: Path, out: Path, *, vocab: Vocabulary | None = None,

@@ -41,6 +41,7 @@ import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,11 +53,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from archcat.files import write_atomic
+from archcat.files import source_date, write_atomic
 from archcat.graph import PALETTES as DIAGRAM_PALETTES
 from archcat.model import Architecture, Metric, Source, Spec, View
 from archcat.paths import deck_path, deck_picture_path, diagram_path
@@ -121,7 +123,9 @@ def deck_presentation(spec: Spec, images: Path, *, theme: str = "light") -> Pres
     deck = _Deck(PALETTES[theme])
     deck.prs.core_properties.title = f"{arch.name}: {arch.title}"
     deck.prs.core_properties.subject = f"{arch.name} architecture, {_when(arch)}"
-    deck.prs.core_properties.author = "archcat"
+    deck.prs.core_properties.author = deck.prs.core_properties.last_modified_by = "archcat"
+    made = datetime.fromtimestamp(source_date(), UTC).replace(tzinfo=None)
+    deck.prs.core_properties.created = deck.prs.core_properties.modified = made
     if not _title_slide(deck, arch):
         _metrics_slide(deck, arch)
     for number, view in enumerate(arch.views, start=1):
@@ -329,6 +333,9 @@ class _Deck:
         self.prs = Presentation()
         self.prs.slide_width = Inches(SLIDE_WIDTH)
         self.prs.slide_height = Inches(SLIDE_HEIGHT)
+        size = self.prs.part._element.find(qn("p:sldSz"))
+        if size is not None:  # the template's says "screen4x3"; 16:9 at 13.33 inches is no named size
+            size.attrib.pop("type", "")
         self.layout = next(layout for layout in self.prs.slide_layouts if layout.name == "Title Only")
         _set_link_colour(self.prs, palette.link)
 

@@ -112,3 +112,18 @@ def read_limited(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise Refused(path, f"is larger than {limit:,} bytes")
     return data
+
+
+# 2025-01-01T00:00:00Z: the time a file says it was made when SOURCE_DATE_EPOCH is not set.
+DEFAULT_TIME = 1_735_689_600
+
+
+def source_date() -> int:
+    """The time (seconds since 1970) a reproducible file says it was made: SOURCE_DATE_EPOCH, which
+    `make gallery` sets to the last commit's time, or DEFAULT_TIME."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return DEFAULT_TIME
+    if not text.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {text!r}")
+    return int(text)

@@ -505,6 +505,27 @@ def test_no_unused_layouts_or_template_leftovers(decks, spec_id: str, theme: str
     types = members[CONTENT_TYPES]
     assert b"slideLayout" in types and b"printerSettings" not in types and b"jpeg" not in types
 
+
+def test_the_deck_says_what_it_is_and_when_it_was_made(decks, specs, monkeypatch: pytest.MonkeyPatch):
+    """Its properties name the architecture and archcat, and the time SOURCE_DATE_EPOCH gives (the last commit's
+    under `make gallery`), none of the template's; its slide size is 16:9, not the template's 4:3 label."""
+    from datetime import UTC, datetime
+
+    from archcat.files import source_date
+
+    spec_id, theme = CASES[0]
+    prs = Presentation(str(decks[spec_id, theme]))
+    props = prs.core_properties
+    arch = specs[spec_id].arch
+    assert props.title == f"{arch.name}: {arch.title}"
+    assert props.author == props.last_modified_by == "archcat"
+    assert props.created == props.modified == datetime.fromtimestamp(source_date(), UTC).replace(tzinfo=None)
+    assert prs.slide_width * 9 == pytest.approx(prs.slide_height * 16, rel=1e-3)
+    assert b'type="screen4x3"' not in zip_members(decks[spec_id, theme])["ppt/presentation.xml"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert source_date() == 1700000000
+
+
 @pytest.mark.parametrize("case", [CASES[0], CASES[-1]])
 def test_decks_are_the_same_bytes_every_time(specs, images, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              case: tuple[str, str]):
