@@ -22,7 +22,8 @@ from archcat.files import Refused, digest, read_limited, real_dir, write_atomic
 
 MARKER = ".archcat-output"
 # The packages whose files decide a build's bytes: installing or upgrading anything beside them re-stamps.
-DRAWING_PACKAGES = ("diagrams", "jinja2", "pypdfium2", "deflate", "cairosvg", "pptx")
+DRAWING_PACKAGES = ("diagrams", "jinja2", "pypdfium2", "deflate", "cairosvg", "pptx", "pypdf", "fontTools", "genanki",
+                    "PIL")
 
 
 @contextmanager
