@@ -157,9 +157,11 @@ def dot_floor(specs: list[Spec], work: Path, *, archcat_formats: bool = False) -
 
     By default dot writes all three files itself (PNG at 144 dpi, SVG, PDF):
     what Graphviz costs to produce them. With `archcat_formats`, dot writes
-    only what archcat asks of it (SVG and PDF; archcat draws the PNGs from
-    the PDF).
+    only what the gallery stores (paths.SITE_FORMATS: the light SVG and both
+    PDFs; the PNGs and the dark SVG are made from them).
     """
+    from archcat.paths import SITE_FORMATS
+
     floor = work / ("floor-archcat" if archcat_formats else "floor")
     floor.mkdir()
     cpu = 0.0
@@ -167,9 +169,11 @@ def dot_floor(specs: list[Spec], work: Path, *, archcat_formats: bool = False) -
         view = next(v for v in job.spec.arch.views if v.id == job.view_id)
         source = build_dot(job.spec, view, PALETTES[job.theme]).encode("utf-8")
         stem = floor / f"{job.spec.id}-{job.view_id}-{job.theme}"
-        command = [dot_binary(), "-Tsvg", f"-o{stem}.svg", "-Tpdf:cairo", f"-o{stem}.pdf"]
-        if not archcat_formats:
-            command += ["-Tpng:cairo", f"-o{stem}.png", f"-Gdpi={PNG_DPI}"]
+        formats = SITE_FORMATS[job.theme] if archcat_formats else ("svg", "pdf", "png")
+        command = [dot_binary()]
+        for fmt in formats:
+            command += {"svg": ["-Tsvg", f"-o{stem}.svg"], "pdf": ["-Tpdf:cairo", f"-o{stem}.pdf"],
+                        "png": ["-Tpng:cairo", f"-o{stem}.png", f"-Gdpi={PNG_DPI}"]}[fmt]
         before = children_cpu()
         subprocess.run(command, input=source, check=True)
         cpu += children_cpu() - before
@@ -228,7 +232,7 @@ def main() -> int:
         print(f"  plain scripts done: {plain_wall:.1f} s", flush=True)
         floor_cpu = dot_floor(specs, work)
         vector_cpu = dot_floor(specs, work, archcat_formats=True)
-        print(f"  dot floor done: {floor_cpu:.1f} s CPU ({vector_cpu:.1f} s for SVG and PDF only)", flush=True)
+        print(f"  dot floor done: {floor_cpu:.1f} s CPU ({vector_cpu:.1f} s for what the site stores)", flush=True)
         slides_floor_cpu = dot_floor_slides(specs, work)
         print(f"  dot floor for the slide exports done: {slides_floor_cpu:.1f} s CPU", flush=True)
         with_slides = work / "catalog-slides"
@@ -267,7 +271,7 @@ def main() -> int:
         bundled catalog                       wall s     CPU s
           plain diagrams scripts, serial     {plain_wall:8.2f}  {plain_cpu:8.2f}
           dot alone (the floor)                   -   {floor_cpu:8.2f}   (/ {cores} cores = {floor_wall:.2f} s)
-            of which SVG and PDF only             -   {vector_cpu:8.2f}   (what archcat asks of dot)
+            of which what the site stores         -   {vector_cpu:8.2f}   (what archcat asks of dot)
           archcat build, cold                {cold:8.2f}  {cold_cpu:8.2f}
           dot alone, with the slides              -   {slides_floor:8.2f}   (/ {cores} = {slides_floor_wall:.1f} s)
           archcat build --slides, cold       {cold_slides:8.2f}  {cold_slides_cpu:8.2f}   (slides, decks, flashcards)
