@@ -1,4 +1,4 @@
-/* archcat gallery: search and filters, diagram pan and zoom, embed snippets, compare.
+/* archcat gallery: search and filters, diagram pan and zoom, embed mode and snippets, compare.
    No dependencies, no network. Text from the catalog only ever goes through textContent. */
 (function () {
   "use strict";
@@ -242,8 +242,10 @@
   }
 
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ----
-     A figure in a page's .view section reads its data there; a figure added later (compare) is given it. */
-  function initDiagram(figure, onStep, given) {
+     A figure in a page's .view section reads its data there; a figure added later (compare) is given it.
+     One that fills the window (embed mode) takes the height the style sheet gives its viewer; otherwise the
+     viewer's height follows the drawing's shape. */
+  function initDiagram(figure, onStep, given, fills) {
     var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
     var tools = figure.querySelector(".viewer-tools"), info = figure.querySelector(".node-info");
     var now = figure.querySelector(".step-now");
@@ -268,7 +270,7 @@
       if (!natural.w) return;
       canvas.style.width = natural.w + "px";
       var width = viewer.clientWidth;
-      viewer.style.height = Math.round(Math.max(240, Math.min(width * natural.h / natural.w, window.innerHeight * 0.7))) + "px";
+      if (!fills) viewer.style.height = Math.round(Math.max(240, Math.min(width * natural.h / natural.w, window.innerHeight * 0.7))) + "px";
       state.fit = Math.min(width / natural.w, viewer.clientHeight / natural.h, 1.5);
       if (!state.zoomed) {
         state.scale = state.fit;
@@ -320,7 +322,8 @@
       if (info) info.hidden = true;
       if (!state.step) { if (now) now.textContent = ""; return; }
       var step = data.steps[state.step - 1], li = items[state.step - 1];
-      if (step.edge) {
+      if (now) now.textContent = "Step " + state.step + " of " + data.steps.length + ": " + step.text;
+      if (step.edge) {  /* after the step's text, which may take some of the viewer's height (embed mode) */
         figure.classList.add("dim");
         elements(step.edge).forEach(function (el) { el.classList.add("on"); el.setAttribute("aria-current", "step"); });
         elements("badge--" + step.edge).forEach(function (el) { el.classList.add("on"); });
@@ -330,7 +333,6 @@
         reveal(step.edge);
       }
       if (li) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
-      if (now) now.textContent = "Step " + state.step + " of " + data.steps.length + ": " + step.text;
       if (announce !== false && onStep) onStep(viewId, state.step);
     }
     function stopPlay(keepGoing) {
@@ -396,6 +398,11 @@
         info.appendChild(text("p", "Select it to see what breaks if it fails.", "muted"));
       }
       info.hidden = false;
+      if (fills) {  /* over the diagram: in the half away from the component, which stays in sight */
+        var el = Array.prototype.filter.call(elements(node.el), function (e) { return e.getClientRects().length; })[0];
+        var box = el && el.getBoundingClientRect(), frame = viewer.getBoundingClientRect();
+        info.classList.toggle("above", !!box && box.top + box.height / 2 > frame.top + frame.height / 2);
+      }
     }
     function pick(id) {
       stopPlay();
@@ -429,10 +436,11 @@
     /* -- pointer: drag pans, two fingers pinch, the wheel zooms with Ctrl or once the diagram has focus -- */
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
     fit();
-    var lastWidth = viewer.clientWidth;
-    function resized() {
-      if (viewer.clientWidth === lastWidth) return;  /* a phone's address bar hiding changes only the height */
-      lastWidth = viewer.clientWidth;
+    function measure() { return viewer.clientWidth + (fills ? "x" + window.innerHeight : ""); }
+    var lastSize = measure();
+    function resized() {  /* a phone's address bar hiding changes only the height, which a page's viewer ignores */
+      if (measure() === lastSize) return;
+      lastSize = measure();
       fit();
     }
     window.addEventListener("resize", resized);
@@ -520,9 +528,15 @@
     return { view: viewId, setStep: setStep, figure: figure, dispose: dispose };
   }
 
-  function initArchitecture() {
+  /* An architecture page: every view live, a step's address kept in the URL (#<view>/step-<n>). In embed mode
+     only the shown view is, and the frame's address stays the one its page gave it. */
+  function initArchitecture(embedded) {
     function onStep(view, n) {
       try { history.replaceState(null, "", location.pathname + location.search + "#" + view + "/step-" + n); } catch (e) { /* file:// */ }
+    }
+    if (embedded) {
+      initDiagram(embedded, null, null, true);
+      return;
     }
     var diagrams = {};
     document.querySelectorAll("figure.diagram").forEach(function (figure) {
@@ -540,6 +554,25 @@
     follow();
     /* The browser scrolls to the step's list item once the page has loaded: show the diagram instead. */
     window.addEventListener("load", function () { setTimeout(follow, 0); });
+  }
+
+  /* ---- Embed mode: architectures/<id>.html?embed=<view> shows only that view's figure, filling the window ----
+     Compare shows each side's diagram as a frame of its architecture page in this mode. The class on <html>
+     lets the style sheet hide the rest of the page; links open in the top window (a <base target>), so that
+     none navigates the small frame. An id that names no view of the page leaves the page as it is. */
+  function embedMode() {
+    var wanted = new URLSearchParams(location.search).get("embed");
+    if (!wanted) return null;
+    var figure = Array.prototype.filter.call(document.querySelectorAll(".view figure.diagram"), function (f) {
+      return f.getAttribute("data-view") === wanted;
+    })[0];
+    if (!figure) return null;
+    document.documentElement.classList.add("embed-mode");
+    figure.closest(".view").classList.add("embed-view");
+    var base = document.createElement("base");
+    base.setAttribute("target", "_top");
+    document.head.appendChild(base);
+    return figure;
   }
 
   /* ---- Embed snippets ---- */
@@ -1000,9 +1033,12 @@
   var page = document.body.getAttribute("data-page");
   if (page === "index") initIndex();
   if (page === "architecture") {
-    initArchitecture();
-    initEmbeds();
-    initMadeHere();
+    var embedded = embedMode();
+    initArchitecture(embedded);
+    if (!embedded) {  /* the downloads are hidden in embed mode */
+      initEmbeds();
+      initMadeHere();
+    }
   }
   if (page === "compare") initCompare();
   if (page === "technologies" || page === "patterns") initListFilter();
