@@ -1045,10 +1045,15 @@ def side(page, name: str) -> dict:
             tech: cells('tech', name), shared_tech: cells('tech', 'both'),
             patterns: cells('patterns', name), shared_patterns: cells('patterns', 'both'),
             metrics: document.querySelectorAll(`[data-side="${name}"]:is(.metric-line, .metric)`).length,
-            view: s.querySelector('figure.diagram').dataset.view,
-            drawn: s.querySelectorAll('figure.diagram .canvas svg.drawing').length,
-            caption: s.querySelector('figure.diagram figcaption').textContent};
+            frames: Array.from(s.querySelectorAll('.side-diagram iframe')).map(f => f.getAttribute('src'))};
     }""", name)
+
+
+def framed(page, name: str):
+    """The figure a side of compare shows in its frame (the architecture page in embed mode), once loaded."""
+    selector = f"#side-{name} .side-diagram iframe:not(.loading)"
+    page.wait_for_selector(selector)
+    return page.frame_locator(selector).locator("figure.diagram:visible")
 
 
 def check_compare(site, page, a: str, b: str) -> None:
@@ -1066,9 +1071,11 @@ def check_compare(site, page, a: str, b: str) -> None:
         mine_p, theirs_p = patterns_of(spec), set(patterns_of(them))
         assert shown["patterns"] == [names[p] for p in mine_p if p not in theirs_p]
         assert set(shown["shared_patterns"]) == {names[p] for p in set(mine_p) & theirs_p}
-        assert shown["view"] == spec.arch.views[0].id
-        assert shown["drawn"] == len(THEMES)  # the overview, live, in both themes
-        assert shown["caption"].startswith(f"Diagram of {spec.arch.name}")
+        assert shown["frames"] == [f"architectures/{me}.html?embed={spec.arch.views[0].id}"]
+        figure = framed(page, name)  # the overview, live, drawn once
+        assert figure.get_attribute("data-view") == spec.arch.views[0].id
+        assert figure.locator(".canvas svg.drawing").count() == 1
+        assert figure.locator("figcaption").text_content().startswith(f"Diagram of {spec.arch.name}")
 
 
 def test_compare_two_architectures(site, contexts, page):
@@ -1211,8 +1218,12 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
     try:
         tab.goto(url(site, rel))
         assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-        if rel == "compare.html":
+        frames = []
+        if rel == "compare.html":  # and each side's frame: axe in the page does not reach into another origin's
             tab.wait_for_selector("#compare[data-state=ready]")
+            for name in ("a", "b"):
+                framed(tab, name).wait_for()
+                frames.append(tab.locator(f"#side-{name} iframe").element_handle().content_frame())
         if rel == "technologies.html" and scheme == "dark":
             # The longest page: in dark mode only what the scheme changes (colours), on its first entries.
             results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"],
@@ -1221,9 +1232,12 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
             assert any(p["id"] == "color-contrast" and len(p["nodes"]) > 50 for p in results.response["passes"])
         else:
             results = Axe().run(tab)
+        in_frames = [(frame.url, Axe().run(frame)) for frame in frames]
     finally:
         tab.close()
     assert_no_serious_axe_violations(results, f"{rel} ({scheme})")
+    for address, found in in_frames:
+        assert_no_serious_axe_violations(found, f"{address} in {rel} ({scheme})")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -242,17 +242,16 @@
   }
 
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ----
-     A figure in a page's .view section reads its data there; a figure added later (compare) is given it.
-     One that fills the window (embed mode) takes the height the style sheet gives its viewer; otherwise the
-     viewer's height follows the drawing's shape. */
-  function initDiagram(figure, onStep, given, fills) {
+     A figure reads its data in its page's .view section. One that fills the window (embed mode) takes the
+     height the style sheet gives its viewer; otherwise the viewer's height follows the drawing's shape. */
+  function initDiagram(figure, onStep, fills) {
     var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
     var tools = figure.querySelector(".viewer-tools"), info = figure.querySelector(".node-info");
     var now = figure.querySelector(".step-now");
     var viewId = figure.getAttribute("data-view");
     var section = figure.closest(".view");
     var dataNode = section && section.querySelector("script.view-data");
-    var data = given || (dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} });
+    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} };
     var items = section ? Array.prototype.slice.call(section.querySelectorAll(".flow li")) : [];
     var state = { scale: 1, x: 0, y: 0, fit: 1, zoomed: false, step: 0, timer: null, picked: null };
     figure.classList.add("live");
@@ -524,8 +523,7 @@
         if (viewer.getBoundingClientRect().top < 0) figure.scrollIntoView({ block: "start" });
       });
     });
-    function dispose() { stopPlay(); window.removeEventListener("resize", resized); }  /* before removing it */
-    return { view: viewId, setStep: setStep, figure: figure, dispose: dispose };
+    return { view: viewId, setStep: setStep, figure: figure };
   }
 
   /* An architecture page: every view live, a step's address kept in the URL (#<view>/step-<n>). In embed mode
@@ -535,12 +533,12 @@
       try { history.replaceState(null, "", location.pathname + location.search + "#" + view + "/step-" + n); } catch (e) { /* file:// */ }
     }
     if (embedded) {
-      initDiagram(embedded, null, null, true);
+      initDiagram(embedded, null, true);
       return;
     }
     var diagrams = {};
     document.querySelectorAll("figure.diagram").forEach(function (figure) {
-      var d = initDiagram(figure, onStep);
+      var d = initDiagram(figure, onStep, false);
       diagrams[d.view] = d;
     });
     function follow() {
@@ -727,15 +725,18 @@
   /* ---- Compare ----
      The page holds only its two pickers. A side's details come from its architecture's data script
      (data/compare/<id>.js, added as a <script src> when picked, since fetch() of a local file fails from
-     file://), which calls archcatCompare with them. Catalog text goes through textContent; the diagrams'
-     markup is the build's own serialisation of the drawn SVG, inserted as the architecture page inlines it. */
+     file://), which calls archcatCompare with them; catalog text goes through textContent. A side's diagram is
+     a frame of its architecture page in embed mode (architectures/<id>.html?embed=<view>): the page's own
+     live viewer, its drawing stored once. Nothing reaches into the frame, which from file:// is another
+     origin: the frame keeps its place and size (compare.css) and stays hidden until it has loaded, so the
+     page around it never moves and never shows the whole architecture page flash by. */
   function initCompare() {
     var form = document.getElementById("compare-form");
     var root = document.getElementById("compare");
     var status = root.querySelector(".compare-status");
     var measures = JSON.parse(document.getElementById("measures").textContent);
     var pageHref = form.getAttribute("data-page"), dataHref = form.getAttribute("data-data");
-    var loaded = {}, pending = {}, shown = { a: null, b: null }, diagrams = { a: null, b: null }, request = 0;
+    var loaded = {}, pending = {}, shown = { a: null, b: null }, request = 0;
 
     function element(tag, content, cls) {
       var el = document.createElement(tag);
@@ -794,23 +795,19 @@
     function showView(side, item, index) {
       var section = document.getElementById("side-" + side), view = item.views[index];
       section.querySelector(".side-view-summary").textContent = view.summary;
-      if (diagrams[side]) diagrams[side].dispose();
       var holder = section.querySelector(".side-diagram");
-      holder.textContent = "";
-      var figure = document.getElementById("diagram-template").content.firstElementChild.cloneNode(true);
-      figure.setAttribute("data-view", view.id);
-      var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
-      viewer.setAttribute("aria-label", label(item) + ", " + view.title + ": " + viewer.getAttribute("data-help") +
-        (view.live.steps.length ? viewer.getAttribute("data-help-flow") : ""));
-      var drawn = element("div", null, "drawn");
-      drawn.innerHTML = view.svg;  /* the build's SVG markup, every catalog text in it escaped */
-      canvas.appendChild(drawn);
-      if (!view.live.steps.length) figure.querySelectorAll("[data-step]").forEach(function (b) { b.remove(); });
-      figure.querySelector(".viewer-tools").setAttribute("aria-label", "Controls of the " + label(item) + " diagram");
-      figure.querySelector("a.full-size").setAttribute("href", view.full);
-      figure.querySelector("figcaption").textContent = view.alt;
-      holder.appendChild(figure);
-      diagrams[side] = initDiagram(figure, null, view.live);
+      /* A new frame for each view, over the one shown until it has loaded: setting a frame's src again
+         would add a step to the browser's history. */
+      var frame = element("iframe", null, "loading");
+      frame.setAttribute("src", pageHref.replace("{id}", encodeURIComponent(item.id)) + "?embed=" + encodeURIComponent(view.id));
+      frame.setAttribute("title", label(item) + ": " + view.title);
+      frame.setAttribute("data-view", view.id);
+      frame.addEventListener("load", function () {
+        if (frame !== holder.lastElementChild) { frame.remove(); return; }  /* another view was picked since */
+        frame.classList.remove("loading");
+        Array.prototype.slice.call(holder.children, 0, -1).forEach(function (old) { old.remove(); });
+      });
+      holder.appendChild(frame);
     }
     function showSide(side, item) {
       shown[side] = item.id;
