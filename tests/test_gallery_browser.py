@@ -881,11 +881,30 @@ def test_embed_mode_shows_only_the_view_filling_the_window(site, contexts, size)
         assert figure.locator(".step-now").inner_text() == f"Step 1 of {len(view.flow)}: {view.flow[0].text}"
         assert tab.evaluate("location.href") == address
         assert shown_parts(tab)["scroll"] == [width, height]
-        # A component's details show over the diagram, without moving the toolbar.
-        node = figure.locator(f"g.node[data-id='node-{view.all_nodes()[0].id}']")
-        node.focus()
+        # A component's details show over the diagram, without moving the toolbar, and leave the component reached
+        # by the keyboard, or picked, in sight.
         info = figure.locator(".node-info")
-        assert info.is_visible() and view.all_nodes()[0].label in info.inner_text()
+        for node in view.all_nodes():
+            figure.locator(f"g.node[data-id='node-{node.id}']").focus()
+            for picked in (False, True):
+                if picked:
+                    tab.keyboard.press("Enter")
+                    assert f"If {node.label} fails" in info.inner_text()
+                assert info.is_visible() and node.label in info.inner_text()
+                seen = tab.evaluate("""([id, v]) => {
+                    const box = e => {
+                        const r = e.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom];
+                    };
+                    const figure = document.querySelector(`figure[data-view="${v}"]`);
+                    return {node: box(figure.querySelector(`g.node[data-id="node-${id}"]`)),
+                            info: box(figure.querySelector('.node-info')),
+                            viewer: box(figure.querySelector('.viewer'))};
+                }""", [node.id, view.id])
+                (left, top, right, bottom), cover, frame = seen["node"], seen["info"], seen["viewer"]
+                assert frame[0] <= left and right <= frame[2] and frame[1] <= top and bottom <= frame[3], node.id
+                assert bottom <= cover[1] or top >= cover[3], node.id  # above the details, or below them
+            tab.keyboard.press("Escape")
         assert shown_parts(tab)["tools"] == tools
         assert shown_parts(tab)["scroll"] == [width, height]
     finally:

@@ -288,10 +288,10 @@
       draw();
     }
     function reset() { state.zoomed = false; fit(); }
-    function reveal(svgId) {  /* pan so that an element is inside the frame */
+    function reveal(svgId, part) {  /* pan so that an element is inside the frame, or the part of it given */
       var el = Array.prototype.filter.call(elements(svgId), function (e) { return e.getClientRects().length; })[0];
       if (!el) return;
-      var frame = viewer.getBoundingClientRect(), box = el.getBoundingClientRect(), margin = 24, dx = 0, dy = 0;
+      var frame = part || viewer.getBoundingClientRect(), box = el.getBoundingClientRect(), margin = 24, dx = 0, dy = 0;
       if (box.width > frame.width - 2 * margin || box.left < frame.left + margin || box.right > frame.right - margin) {
         dx = (frame.left + frame.width / 2) - (box.left + box.width / 2);
       }
@@ -366,7 +366,7 @@
       if (content) el.textContent = content;
       return el;
     }
-    function showInfo(id, picked) {
+    function showInfo(id, picked, bring) {
       var node = data.nodes[id];
       if (!node || !info) return;
       info.textContent = "";
@@ -400,7 +400,15 @@
       if (fills) {  /* over the diagram: in the half away from the component, which stays in sight */
         var el = Array.prototype.filter.call(elements(node.el), function (e) { return e.getClientRects().length; })[0];
         var box = el && el.getBoundingClientRect(), frame = viewer.getBoundingClientRect();
-        info.classList.toggle("above", !!box && box.top + box.height / 2 > frame.top + frame.height / 2);
+        var above = !!box && box.top + box.height / 2 > frame.top + frame.height / 2;
+        info.classList.toggle("above", above);
+        if (bring) {  /* a component picked or reached by the keyboard: into the part the details leave free */
+          var cover = info.getBoundingClientRect();
+          var top = above ? cover.bottom : frame.top, bottom = above ? frame.bottom : cover.top;
+          if (bottom - top > 40) {
+            reveal(node.el, { left: frame.left, right: frame.right, width: frame.width, top: top, bottom: bottom, height: bottom - top });
+          }
+        }
       }
     }
     function pick(id) {
@@ -422,10 +430,10 @@
         }
         if (items[n - 1]) items[n - 1].classList.add("through");
       });
-      showInfo(id, true);
+      showInfo(id, true, true);
     }
-    canvas.addEventListener("mouseover", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
-    canvas.addEventListener("focusin", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
+    canvas.addEventListener("mouseover", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false, false); });
+    canvas.addEventListener("focusin", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false, true); });
     canvas.addEventListener("click", function (e) { if (moved) return; var id = nodeId(e.target); if (id) pick(id); });
     canvas.addEventListener("keydown", function (e) {
       var id = nodeId(e.target);
