@@ -6,12 +6,13 @@ a side shows comes from `data/compare/<spec>.js` (see paths.compare_data_href),
 which the page adds as a `<script src>` when a learner picks that spec: a
 script tag works from file://, where fetch() of a local file does not. The
 script calls `archcatCompare({...})` with the spec's name and title, its views
-as inline SVG markup (the light drawing, which the style sheet recolours for the dark theme)
-with what makes them live (as on the
-architecture page), its technologies and patterns, its key numbers with the
-measure each one counts (see measures.measure_of) and its sources, and its
-lessons. Written as ASCII JSON with sorted keys: the same spec gives the same
-bytes.
+(id, title and summary), its technologies and patterns, its key numbers with
+the measure each one counts (see measures.measure_of) and its sources, and its
+lessons. It carries no drawing: a side shows a view as a frame of the
+architecture page in its embed mode, `architectures/<spec>.html?embed=<view>`,
+which shows only that view's live diagram (the page's script and style sheet
+do it), so the drawing and what makes it live are stored once, in that page.
+Written as ASCII JSON with sorted keys: the same spec gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from typing import TYPE_CHECKING
 from archcat.files import real_dir, write_atomic
 from archcat.measures import MEASURES, measure_of
 from archcat.model import Spec
-from archcat.paths import compare_data_href, diagram_href, diagram_path, page_href
+from archcat.paths import compare_data_href, page_href
 
 if TYPE_CHECKING:
-    from archcat.gallery import IconFiles, Site
+    from archcat.gallery import Site
 
 REGISTER = "archcatCompare"  # the function each data script calls, defined by the page's script
 
@@ -69,11 +70,9 @@ def page_context(site: Site) -> dict:
             "page_pattern": page_href("{id}"), "data_pattern": compare_data_href("{id}")}
 
 
-def compare_data(spec: Spec, site: Site, out: Path, icons: IconFiles) -> dict:
+def compare_data(spec: Spec, site: Site) -> dict:
     """Everything compare.html shows of one spec (see the module's docstring); links are relative to the page."""
-    from archcat.describe import alt_text
-    from archcat.gallery import patterns_of, safe_url, tech_anchor, view_data
-    from archcat.svg import inline
+    from archcat.gallery import patterns_of, safe_url, tech_anchor
 
     arch = spec.arch
     names = {p.id: p.name for p in site.vocab.patterns.values()}
@@ -82,13 +81,7 @@ def compare_data(spec: Spec, site: Site, out: Path, icons: IconFiles) -> dict:
         return [ident, names.get(ident, ident), f"patterns.html#p-{ident}"]
 
     cited = {m.source for m in arch.metrics}
-    views = []
-    for view in arch.views:
-        drawn = inline(diagram_path(out, spec.id, view.id, "light", "svg").read_bytes(), f"{spec.id}--{view.id}--",
-                       icons.href)
-        views.append({"id": view.id, "title": view.title, "summary": view.summary or "", "alt": alt_text(spec, view),
-                      "svg": drawn, "full": diagram_href(spec.id, view.id, "light", "svg"),
-                      "live": view_data(spec, view, site, "")})
+    views = [{"id": view.id, "title": view.title, "summary": view.summary or ""} for view in arch.views]
     return {
         "id": spec.id, "name": arch.name, "era": arch.era or str(arch.year), "year": arch.year,
         "title": arch.title, "summary": arch.summary, "href": page_href(spec.id),
@@ -111,12 +104,12 @@ def script(data: dict) -> str:
     return f"{REGISTER}({json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(',', ':'))});\n"
 
 
-def write_compare_data(site: Site, out: Path, icons: IconFiles) -> list[Path]:
-    """Write every spec's data script under `out` (after its diagrams are drawn); return the paths."""
+def write_compare_data(site: Site, out: Path) -> list[Path]:
+    """Write every spec's data script under `out`; return the paths."""
     written = []
     for spec in site.specs:
         target = out / compare_data_href(spec.id)
         real_dir(target.parent, out)  # refuses a link on the way
-        write_atomic(target, script(compare_data(spec, site, out, icons)))
+        write_atomic(target, script(compare_data(spec, site)))
         written.append(target)
     return written

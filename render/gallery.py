@@ -488,7 +488,7 @@ def build_site(project: Project, specs: list[Spec], out: Path, cache: Cache | No
     write_quiz_pages(site, out, icons, page)
     from archcat import compare
 
-    written += compare.write_compare_data(site, out, icons)
+    written += compare.write_compare_data(site, out)
     written += icons.written.values()
     page("technologies.html", "technologies.html", everything, page_id="technologies")
     for entry in site.technologies.values():

@@ -17,7 +17,7 @@ import pytest
 from archcat import compare
 from archcat.catalog import load_catalog
 from archcat.discover import Project
-from archcat.gallery import IconFiles, environment, make_site, patterns_of, tech_anchor
+from archcat.gallery import environment, make_site, patterns_of, tech_anchor
 from archcat.measures import MEASURES, OTHER, measure_of
 from archcat.paths import compare_data_href, page_href
 from archcat.vocab import load_vocabulary
@@ -152,36 +152,43 @@ def test_every_spec_has_a_data_script_that_matches_it(site: Path):
             (lesson.title, lesson.patterns) for lesson in arch.lessons]
         assert all(lesson["href"] == f"{page_href(spec.id)}#lesson-{n}"
                    for n, lesson in enumerate(data["lessons"], start=1))
-        assert [v["id"] for v in data["views"]] == [v.id for v in arch.views]
-        for view in data["views"]:
-            markup = view["svg"]  # the light drawing, recoloured by the style sheet for the dark theme
-            assert markup.startswith("<svg") and 'class="drawing"' in markup
-            assert f'id="{spec.id}--{view["id"]}-' in markup  # ids unique beside any other spec
-            assert markup.count('class="drawing"') == 1
-            assert view["full"] == f"diagrams/{spec.id}/{view['id']}-light.svg" and (site / view["full"]).is_file()
-            assert set(view["live"]["nodes"]) == {n.id for v in arch.views if v.id == view["id"]
-                                                  for n in v.all_nodes()}
+        # A view is named, not drawn: the side shows it in a frame of the architecture page, which has it.
+        assert data["views"] == [{"id": v.id, "title": v.title, "summary": v.summary or ""} for v in arch.views]
+        page = (site / page_href(spec.id)).read_text(encoding="utf-8")
+        assert all(f'<figure class="diagram" data-view="{v.id}">' in page for v in arch.views)
+
+
+def test_data_scripts_carry_no_drawing_and_stay_small(site: Path):
+    """The drawings, and what makes them live, are in the architecture pages compare frames: a data script
+    holds text and links only, a few kilobytes however large the spec's diagrams."""
+    sizes = {}
+    for spec in SPECS:
+        text = (site / compare_data_href(spec.id)).read_text(encoding="ascii")
+        assert "<svg" not in text and '"nodes"' not in text and '"steps"' not in text, spec.id
+        sizes[spec.id] = len(text)
+    assert max(sizes.values()) < 12_000, max(sizes.items(), key=lambda item: item[1])
 
 
 def test_hostile_text_stays_data(project: Project, tmp_path: Path):
-    """Spec text reaches the data script as JSON strings (shown with textContent), and the diagrams' markup
-    carries it escaped: nothing in a spec can add an element or end the script."""
+    """Spec text reaches the data script as JSON strings (shown with textContent), and the script carries no
+    markup: nothing in a spec can add an element or end the script."""
     from archcat.build import build
 
     payload = "</script><script>alert(1)</script> é"
     text = VALID_SPEC.read_text(encoding="utf-8").replace("name: Shop", f"name: 'Shop {payload}'", 1)
-    write_spec(project, "shop-2020", text.replace("label: Users", f"label: 'Users {payload}'", 1))
+    text = text.replace("label: Users", f"label: 'Users {payload}'", 1)
+    write_spec(project, "shop-2020", text.replace("    title: Overview", f"    title: 'View {payload}'", 1))
     out = tmp_path / "site"
     build(project, out=out, workers=2)
     data = read_script(out / compare_data_href("shop-2020"))  # ASCII JSON: non-ASCII text is escaped too
     assert data["name"] == f"Shop {payload}"
-    markup = data["views"][0]["svg"]
-    assert "<script" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert data["views"][0]["title"] == f"View {payload}"
+    assert "Users" not in json.dumps(data)  # no drawing, and so no component's label
 
 
 def test_data_scripts_are_deterministic(site: Path, tmp_path: Path):
     spec = next(s for s in SITE.specs if s.id == "twitter-2013")
-    again = compare.script(compare.compare_data(spec, SITE, site, IconFiles(tmp_path)))
+    again = compare.script(compare.compare_data(spec, SITE))
     assert again.encode("ascii") == (site / compare_data_href(spec.id)).read_bytes()
 
 

@@ -1,5 +1,5 @@
 """Compare in a real browser: what both use and what only one does, numbers lined up by what they measure, live
-diagrams, the URL, accessibility and phones.
+diagrams (each a frame of its architecture page in embed mode), the URL, accessibility and phones.
 
 Uses the session's gallery (the `site` fixture) and the browser helpers of
 test_gallery_browser; every expected value is computed from the specs.
@@ -123,33 +123,107 @@ def test_key_numbers_are_lined_up_by_what_they_measure(site, page):
         assert shown == [m.label for m in BY_ID[spec_id].arch.metrics if measure_of(m.label, m.value) not in both]
 
 
+def frame_selector(side: str, view: str | None = None) -> str:
+    """A side's diagram: its frame, once loaded (and showing `view`, when given)."""
+    return f"#side-{side} .side-diagram iframe:not(.loading)" + (f'[data-view="{view}"]' if view else "")
+
+
+def diagram(tab, side: str, view: str | None = None):
+    """The live diagram a side shows: the one figure its frame shows, once loaded."""
+    tab.wait_for_selector(frame_selector(side, view))
+    return tab.frame_locator(frame_selector(side, view)).locator("figure.diagram:visible")
+
+
 def transform_scale(tab, side: str) -> float:
-    return scale_of(tab.eval_on_selector(f"#side-{side} .canvas", "c => c.style.transform"))
+    return scale_of(diagram(tab, side).locator(".canvas").evaluate("c => c.style.transform"))
 
 
 def test_diagrams_zoom_step_and_switch_views(site, page):
     a, b = UNRELATED
     page.goto(url(site, "compare.html", {"a": a, "b": b}))
     ready(page, a, b)
+    for side, spec_id in (("a", a), ("b", b)):  # each side frames its architecture page, showing its first view
+        view = BY_ID[spec_id].arch.views[0]
+        frame = page.locator(frame_selector(side))
+        page.wait_for_selector(frame_selector(side))
+        assert frame.get_attribute("src") == f"architectures/{spec_id}.html?embed={view.id}"
+        assert frame.get_attribute("title") == f"{label_of(BY_ID[spec_id])}: {view.title}"
+        assert diagram(page, side).get_attribute("data-view") == view.id
+        assert diagram(page, side).count() == 1
     before = transform_scale(page, "a")
-    page.click('#side-a [data-zoom="in"]')
+    diagram(page, "a").locator('[data-zoom="in"]').click()
     assert transform_scale(page, "a") == pytest.approx(before * 1.25, rel=1e-4)
-    page.focus("#side-b .viewer")
+    diagram(page, "b").locator(".viewer").focus()
     other = transform_scale(page, "b")
     page.keyboard.press("-")
     assert transform_scale(page, "b") == pytest.approx(other / 1.25, rel=1e-4)
     assert transform_scale(page, "a") == pytest.approx(before * 1.25, rel=1e-4)  # each side has its own viewer
-    page.click('#side-a [data-zoom="reset"]')
+    diagram(page, "a").locator('[data-zoom="reset"]').click()
     assert transform_scale(page, "a") == pytest.approx(before, rel=1e-4)
     flow = BY_ID[a].arch.views[0].flow
-    if flow:
-        page.click('#side-a [data-step="next"]')
-        assert page.inner_text("#side-a .step-now").strip() == f"Step 1 of {len(flow)}: {flow[0].text}"
+    assert flow
+    diagram(page, "a").locator('[data-step="next"]').click()
+    assert diagram(page, "a").locator(".step-now").inner_text().strip() == f"Step 1 of {len(flow)}: {flow[0].text}"
+    assert query_of(page) == {"a": [a], "b": [b]}  # a step in a frame leaves the page's address alone
+    # A component's details, on hover.
+    node = BY_ID[a].arch.views[0].all_nodes()[0]
+    diagram(page, "a").locator(f"g.node[data-id='node-{node.id}']").hover()
+    assert node.label in diagram(page, "a").locator(".node-info").inner_text()
+    # Another view: a new frame, without a step in the browser's history.
+    history = page.evaluate("history.length")
     second = BY_ID[a].arch.views[1]
     page.select_option("#view-a", "1")
-    assert page.get_attribute("#side-a figure.diagram", "data-view") == second.id
-    assert page.locator(f'#side-a .drawn svg.drawing [id^="{a}--{second.id}-"]').count() > 0
-    assert page.get_attribute("#side-b figure.diagram", "data-view") == BY_ID[b].arch.views[0].id
+    assert diagram(page, "a", second.id).get_attribute("data-view") == second.id
+    assert page.locator("#side-a iframe").count() == 1
+    assert diagram(page, "a").locator(f"g.node[data-id='node-{second.all_nodes()[0].id}']").count() == 1
+    assert page.inner_text("#side-a .side-view-summary") == (second.summary or "")
+    assert page.evaluate("history.length") == history
+    assert diagram(page, "b").get_attribute("data-view") == BY_ID[b].arch.views[0].id
+
+
+def test_the_wheel_scrolls_the_page_over_a_diagram_and_zooms_it_with_ctrl(site, page):
+    a, b = UNRELATED
+    page.goto(url(site, "compare.html", {"a": a, "b": b}))
+    ready(page, a, b)
+    viewer = diagram(page, "a").locator(".viewer")
+    viewer.scroll_into_view_if_needed()
+    fitted = transform_scale(page, "a")
+    box = page.locator(frame_selector("a")).bounding_box()
+    top = page.evaluate("scrollY")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("y => scrollY !== y", arg=top)  # the frame does not swallow the wheel
+    assert transform_scale(page, "a") == pytest.approx(fitted)
+    box = page.locator(frame_selector("a")).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
+    assert transform_scale(page, "a") > fitted
+
+
+def test_a_phone_swipe_over_a_diagram_scrolls_and_two_fingers_zoom_it(site, contexts):
+    a, b = UNRELATED
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, "compare.html", {"a": a, "b": b}))
+        ready(tab, a, b)
+        tab.locator(frame_selector("a")).scroll_into_view_if_needed()
+        fitted = transform_scale(tab, "a")
+        box = tab.locator(frame_selector("a")).bounding_box()
+        start = tab.evaluate("scrollY")
+        cdp = tab.context.new_cdp_session(tab)
+        gallery.touch_gesture(cdp, [(PHONE["width"] / 2, box["y"] + box["height"] / 3)], [(0, -200)])
+        tab.wait_for_function("y => scrollY > y + 100", arg=start)  # a swipe over the diagram scrolls the page
+        assert transform_scale(tab, "a") == pytest.approx(fitted)
+        # The frame into view (a browser leaves a frame of another origin unpainted while it is out of sight).
+        tab.locator(frame_selector("a")).scroll_into_view_if_needed()
+        box = diagram(tab, "a").locator(".viewer").bounding_box()
+        middle = box["y"] + box["height"] / 2
+        gallery.touch_gesture(cdp, [(150, middle), (240, middle)], [(-60, 0), (60, 0)])
+        assert transform_scale(tab, "a") > fitted * 1.5  # two fingers spread: the diagram zooms
+    finally:
+        tab.close()
 
 
 def test_the_url_keeps_the_pair(site, contexts, page):
@@ -167,6 +241,10 @@ def test_the_url_keeps_the_pair(site, contexts, page):
     try:
         fresh.goto(page.url)
         ready(fresh, c, a)
+        for side, spec_id in (("a", c), ("b", a)):  # each side frames its own architecture's first view
+            assert diagram(fresh, side).get_attribute("data-view") == BY_ID[spec_id].arch.views[0].id
+            src = fresh.locator(frame_selector(side)).get_attribute("src")
+            assert src == f"architectures/{spec_id}.html?embed={BY_ID[spec_id].arch.views[0].id}"
     finally:
         fresh.close()
 
@@ -185,26 +263,64 @@ def test_axe_and_a_phone(site, contexts, scheme):
         first, second = (tab.locator(f"#side-{s}").bounding_box() for s in ("a", "b"))
         assert first and second and second["y"] >= first["y"] + first["height"]
         results = Axe().run(tab)
+        # axe in the page does not reach into a frame of another origin (every file:// page is one of its own):
+        # each frame is tested on its own.
+        frames = []
+        for side, spec_id in (("a", a), ("b", b)):
+            diagram(tab, side).locator(".viewer").wait_for()
+            frame = tab.locator(frame_selector(side)).element_handle().content_frame()
+            assert frame and frame.url.endswith(f"architectures/{spec_id}.html?embed={BY_ID[spec_id].arch.views[0].id}")
+            assert frame.evaluate("document.scrollingElement.scrollHeight <= innerHeight")  # no scrollbar
+            frames.append((spec_id, Axe().run(frame)))
     finally:
         tab.close()
     assert_no_serious_axe_violations(results, f"compare.html ({scheme}, phone)")
+    for spec_id, found in frames:
+        assert_no_serious_axe_violations(found, f"compare.html's frame of {spec_id} ({scheme}, phone)")
 
 
 def test_filling_in_a_pair_moves_nothing_already_shown(site, contexts):
     """The sides and blocks appear whole once the pair's data has come: no layout shift on a phone, where the
-    sides stack and the footer would otherwise start in view and be pushed down."""
+    sides stack and the footer would otherwise start in view and be pushed down. A side's frame has its size
+    from the start, so that nothing below it moves as it loads, in sight or not (the browser reports only shifts
+    in sight), and shows nothing until its page has loaded (and hidden all but the diagram)."""
     a, b = UNRELATED
     tab = contexts("light", phone=True).new_page()
     try:
-        tab.add_init_script("""window.__shifts = [];
+        tab.add_init_script("""if (window === window.top) {
+            window.__shifts = [];
             new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.push(e.value)))
-              .observe({type: "layout-shift", buffered: true});""")
+              .observe({type: "layout-shift", buffered: true});
+            window.__frames = [];
+            new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(node => {
+                if (node.localName !== "iframe") return;
+                const seen = {added: getComputedStyle(node).visibility};
+                node.addEventListener("load", () => { seen.loaded = getComputedStyle(node).visibility; });
+                window.__frames.push(seen);
+            }))).observe(document, {childList: true, subtree: true});
+            window.__boxes = () => Array.from(document.querySelectorAll(
+                "#compare .side-diagram, #compare .compare-block, footer.site")).map(e => {
+                    const r = e.getBoundingClientRect();
+                    return [r.left, r.top + scrollY, r.width, r.height].map(Math.round);
+                });
+            new MutationObserver(() => {
+                if (!window.__shown && document.querySelector("#compare[data-shown]")) {
+                    window.__shown = window.__boxes();
+                }
+            }).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-shown"]});
+        }""")
         tab.goto(url(site, "compare.html", {"a": a, "b": b}))
         ready(tab, a, b)
+        for side in ("a", "b"):
+            diagram(tab, side).wait_for()
         tab.wait_for_timeout(300)
         shifts = tab.evaluate("window.__shifts")
+        frames = tab.evaluate("window.__frames")
+        shown, loaded = tab.evaluate("[window.__shown, window.__boxes()]")
         footer = tab.locator("footer.site").bounding_box()
     finally:
         tab.close()
     assert shifts == []
     assert footer and footer["y"] > PHONE["height"]
+    assert frames == [{"added": "hidden", "loaded": "visible"}] * 2
+    assert len(shown) == 6 and loaded == shown  # two frames, three blocks and the footer, where they first were

@@ -821,6 +821,147 @@ def test_png_download_from_disk_says_how_to_get_it(site, page):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 5c. Embed mode: architectures/<id>.html?embed=<view>, the diagram compare shows in a frame
+# ---------------------------------------------------------------------------------------------------------------
+
+FRAME = {"width": 600, "height": 520}  # about a side of compare on a desktop
+
+
+def shown_parts(tab) -> dict:
+    """Which parts of the page a learner can see (rendered, with a size), and where the figure and its parts lie."""
+    return tab.evaluate("""() => {
+        const seen = s => Array.from(document.querySelectorAll(s)).filter(e => e.getClientRects().length
+            && e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden');
+        const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+        const figures = seen('figure.diagram');
+        const figure = figures[0];
+        return {figures: figures.map(f => f.dataset.view),
+                others: seen('header.site, footer.site, h1, h2, h3, .flow, details.downloads, #components, #sources')
+                    .map(e => e.id || e.tagName.toLowerCase() + '.' + e.className),
+                figure: figure ? box(figure) : null,
+                viewer: figure ? box(figure.querySelector('.viewer')) : null,
+                tools: figure ? box(figure.querySelector('.viewer-tools')) : null,
+                scroll: [document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight],
+                window: [innerWidth, innerHeight]};
+    }""")
+
+
+@pytest.mark.parametrize("size", [FRAME, PHONE], ids=["frame", "phone"])
+def test_embed_mode_shows_only_the_view_filling_the_window(site, contexts, size):
+    spec = BY_ID[TWITTER]
+    view = spec.arch.views[1]  # not the first, which a page shows first anyway
+    tab = contexts("light").new_page()
+    try:
+        figure = tab.locator(f"figure.diagram[data-view='{view.id}']")
+        tab.set_viewport_size(size)
+        address = url(site, f"architectures/{TWITTER}.html") + f"?embed={view.id}"
+        tab.goto(address)
+        parts = shown_parts(tab)
+        assert parts["figures"] == [view.id]
+        assert parts["others"] == []  # no header, footer, headings, flow list, downloads or other sections
+        width, height = parts["window"]
+        assert parts["scroll"] == [width, height]  # nothing to scroll: no scrollbar in a frame
+        left, top, right, bottom = parts["figure"]
+        assert (left, top) == (0, 0) and (right, bottom) == (width, height)
+        tools = parts["tools"]
+        assert tools[3] <= height and tools[2] <= width  # the toolbar whole, at the bottom
+        viewer = parts["viewer"]
+        assert viewer[3] <= tools[1] and viewer[3] - viewer[1] > height - (tools[3] - tools[1]) - 40  # fills the rest
+        # The drawing is fitted to that viewer: whole, and touching two of its sides.
+        drawing = figure.locator("svg.drawing").bounding_box()
+        assert drawing["x"] >= viewer[0] - 1 and drawing["x"] + drawing["width"] <= viewer[2] + 1
+        assert drawing["y"] >= viewer[1] - 1 and drawing["y"] + drawing["height"] <= viewer[3] + 1
+        assert (drawing["width"] > viewer[2] - viewer[0] - 4) or (drawing["height"] > viewer[3] - viewer[1] - 4)
+        # The viewer is live: it zooms and steps through the flow, and the frame's address stays as it was.
+        canvas = figure.locator(".canvas")
+        fitted = scale_of(canvas.evaluate("c => c.style.transform"))
+        figure.locator("[data-zoom=in]").click()
+        assert scale_of(canvas.evaluate("c => c.style.transform")) == pytest.approx(fitted * 1.25, rel=1e-4)
+        figure.locator("[data-step=next]").click()
+        assert figure.locator(".step-now").inner_text() == f"Step 1 of {len(view.flow)}: {view.flow[0].text}"
+        assert tab.evaluate("location.href") == address
+        assert shown_parts(tab)["scroll"] == [width, height]
+        # A component's details show over the diagram, without moving the toolbar, and leave the component reached
+        # by the keyboard, or picked, in sight.
+        info = figure.locator(".node-info")
+        for node in view.all_nodes():
+            figure.locator(f"g.node[data-id='node-{node.id}']").focus()
+            for picked in (False, True):
+                if picked:
+                    tab.keyboard.press("Enter")
+                    assert f"If {node.label} fails" in info.inner_text()
+                assert info.is_visible() and node.label in info.inner_text()
+                seen = tab.evaluate("""([id, v]) => {
+                    const box = e => {
+                        const r = e.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom];
+                    };
+                    const figure = document.querySelector(`figure[data-view="${v}"]`);
+                    return {node: box(figure.querySelector(`g.node[data-id="node-${id}"]`)),
+                            info: box(figure.querySelector('.node-info')),
+                            viewer: box(figure.querySelector('.viewer'))};
+                }""", [node.id, view.id])
+                (left, top, right, bottom), cover, frame = seen["node"], seen["info"], seen["viewer"]
+                assert frame[0] <= left and right <= frame[2] and frame[1] <= top and bottom <= frame[3], node.id
+                assert bottom <= cover[1] or top >= cover[3], node.id  # above the details, or below them
+            tab.keyboard.press("Escape")
+        assert shown_parts(tab)["tools"] == tools
+        assert shown_parts(tab)["scroll"] == [width, height]
+    finally:
+        tab.close()
+
+
+def test_a_link_in_an_embedded_view_opens_in_the_top_window(site, contexts, tmp_path):
+    """A page that frames a view, as compare does: "Open full size" and a component's technology link take the
+    whole window there, not the small frame."""
+    view = BY_ID[TWITTER].arch.views[0]
+    frame_src = url(site, f"architectures/{TWITTER}.html") + f"?embed={view.id}"
+    host = tmp_path / "host.html"
+    host.write_text(f'<!doctype html><title>host</title><iframe src="{frame_src}" title="diagram" '
+                    f'style="width:600px;height:520px"></iframe>', encoding="utf-8")
+    tab = contexts("light").new_page()
+    try:
+        for link in ("full", "technology"):
+            tab.goto(host.as_uri())
+            frame = tab.frame_locator("iframe")
+            if link == "full":
+                target = frame.get_by_role("link", name="Open full size")
+                expected = (site / "diagrams" / TWITTER / f"{view.id}-light.svg").as_uri()
+            else:
+                shown = frame.locator(f"figure.diagram[data-view='{view.id}']")
+                shown.locator("g.node[data-id='node-redis']").focus()
+                target = shown.locator(".node-info a").first
+                expected = (site / "technologies.html").as_uri() + "#" + target.get_attribute("href").split("#")[1]
+            with tab.expect_navigation():
+                target.click()
+            assert tab.url == expected
+            assert len(tab.frames) == 1  # the host page is gone: the link took the top window
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("wanted", ["no-such-view", "{first}--h", ""])
+def test_an_unknown_embed_id_shows_the_whole_page(site, contexts, wanted):
+    """An id that names no view (even one that names another element of the page: view-<id>--h is the view's
+    heading) leaves the page whole."""
+    spec = BY_ID[TWITTER]
+    tab = contexts("light").new_page()
+    try:
+        wanted = wanted.format(first=spec.arch.views[0].id)
+        assert wanted not in {v.id for v in spec.arch.views}
+        tab.goto(url(site, f"architectures/{TWITTER}.html") + f"?embed={wanted}")
+        parts = shown_parts(tab)
+        assert parts["figures"] == [v.id for v in spec.arch.views]
+        assert {"header.site", "footer.site", "components", "sources"} <= set(parts["others"])
+        assert tab.locator("html").get_attribute("class") in (None, "")
+        tab.locator("[data-step=next]").first.click()  # and it behaves as the page: the step's address kept
+        assert tab.evaluate("location.hash") == f"#{spec.arch.views[0].id}/step-1"
+        assert tab.locator("button.made-here").first.get_attribute("hidden") is None
+    finally:
+        tab.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 6. Links and ids, without the browser
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -923,10 +1064,15 @@ def side(page, name: str) -> dict:
             tech: cells('tech', name), shared_tech: cells('tech', 'both'),
             patterns: cells('patterns', name), shared_patterns: cells('patterns', 'both'),
             metrics: document.querySelectorAll(`[data-side="${name}"]:is(.metric-line, .metric)`).length,
-            view: s.querySelector('figure.diagram').dataset.view,
-            drawn: s.querySelectorAll('figure.diagram .canvas svg.drawing').length,
-            caption: s.querySelector('figure.diagram figcaption').textContent};
+            frames: Array.from(s.querySelectorAll('.side-diagram iframe')).map(f => f.getAttribute('src'))};
     }""", name)
+
+
+def framed(page, name: str):
+    """The figure a side of compare shows in its frame (the architecture page in embed mode), once loaded."""
+    selector = f"#side-{name} .side-diagram iframe:not(.loading)"
+    page.wait_for_selector(selector)
+    return page.frame_locator(selector).locator("figure.diagram:visible")
 
 
 def check_compare(site, page, a: str, b: str) -> None:
@@ -944,9 +1090,11 @@ def check_compare(site, page, a: str, b: str) -> None:
         mine_p, theirs_p = patterns_of(spec), set(patterns_of(them))
         assert shown["patterns"] == [names[p] for p in mine_p if p not in theirs_p]
         assert set(shown["shared_patterns"]) == {names[p] for p in set(mine_p) & theirs_p}
-        assert shown["view"] == spec.arch.views[0].id
-        assert shown["drawn"] == 1  # the overview, live: one drawing, painted in the reader's theme
-        assert shown["caption"].startswith(f"Diagram of {spec.arch.name}")
+        assert shown["frames"] == [f"architectures/{me}.html?embed={spec.arch.views[0].id}"]
+        figure = framed(page, name)  # the overview, live, drawn once
+        assert figure.get_attribute("data-view") == spec.arch.views[0].id
+        assert figure.locator(".canvas svg.drawing").count() == 1
+        assert figure.locator("figcaption").text_content().startswith(f"Diagram of {spec.arch.name}")
 
 
 def test_compare_two_architectures(site, contexts, page):
@@ -1089,8 +1237,12 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
     try:
         tab.goto(url(site, rel))
         assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-        if rel == "compare.html":
+        frames = []
+        if rel == "compare.html":  # and each side's frame: axe in the page does not reach into another origin's
             tab.wait_for_selector("#compare[data-state=ready]")
+            for name in ("a", "b"):
+                framed(tab, name).wait_for()
+                frames.append(tab.locator(f"#side-{name} iframe").element_handle().content_frame())
         if rel == "technologies.html" and scheme == "dark":
             # The longest page: in dark mode only what the scheme changes (colours), on its first entries.
             results = Axe().run(tab, context={"include": [["header"], ["main > *:nth-child(-n+4)"],
@@ -1099,9 +1251,12 @@ def test_axe_finds_no_serious_violations(site, contexts, scheme, rel):
             assert any(p["id"] == "color-contrast" and len(p["nodes"]) > 50 for p in results.response["passes"])
         else:
             results = Axe().run(tab)
+        in_frames = [(frame.url, Axe().run(frame)) for frame in frames]
     finally:
         tab.close()
     assert_no_serious_axe_violations(results, f"{rel} ({scheme})")
+    for address, found in in_frames:
+        assert_no_serious_axe_violations(found, f"{address} in {rel} ({scheme})")
 
 
 # ---------------------------------------------------------------------------------------------------------------

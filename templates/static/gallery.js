@@ -1,4 +1,4 @@
-/* archcat gallery: search and filters, diagram pan and zoom, embed snippets, compare.
+/* archcat gallery: search and filters, diagram pan and zoom, embed mode and snippets, compare.
    No dependencies, no network. Text from the catalog only ever goes through textContent. */
 (function () {
   "use strict";
@@ -242,15 +242,16 @@
   }
 
   /* ---- Live diagrams: pan and zoom, components, flow playback, what breaks ----
-     A figure in a page's .view section reads its data there; a figure added later (compare) is given it. */
-  function initDiagram(figure, onStep, given) {
+     A figure reads its data in its page's .view section. One that fills the window (embed mode) takes the
+     height the style sheet gives its viewer; otherwise the viewer's height follows the drawing's shape. */
+  function initDiagram(figure, onStep, fills) {
     var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
     var tools = figure.querySelector(".viewer-tools"), info = figure.querySelector(".node-info");
     var now = figure.querySelector(".step-now");
     var viewId = figure.getAttribute("data-view");
     var section = figure.closest(".view");
     var dataNode = section && section.querySelector("script.view-data");
-    var data = given || (dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} });
+    var data = dataNode ? JSON.parse(dataNode.textContent) : { nodes: {}, steps: [], impact: {} };
     var items = section ? Array.prototype.slice.call(section.querySelectorAll(".flow li")) : [];
     var state = { scale: 1, x: 0, y: 0, fit: 1, zoomed: false, step: 0, timer: null, picked: null };
     figure.classList.add("live");
@@ -268,7 +269,7 @@
       if (!natural.w) return;
       canvas.style.width = natural.w + "px";
       var width = viewer.clientWidth;
-      viewer.style.height = Math.round(Math.max(240, Math.min(width * natural.h / natural.w, window.innerHeight * 0.7))) + "px";
+      if (!fills) viewer.style.height = Math.round(Math.max(240, Math.min(width * natural.h / natural.w, window.innerHeight * 0.7))) + "px";
       state.fit = Math.min(width / natural.w, viewer.clientHeight / natural.h, 1.5);
       if (!state.zoomed) {
         state.scale = state.fit;
@@ -287,10 +288,10 @@
       draw();
     }
     function reset() { state.zoomed = false; fit(); }
-    function reveal(svgId) {  /* pan so that an element is inside the frame */
+    function reveal(svgId, part) {  /* pan so that an element is inside the frame, or the part of it given */
       var el = Array.prototype.filter.call(elements(svgId), function (e) { return e.getClientRects().length; })[0];
       if (!el) return;
-      var frame = viewer.getBoundingClientRect(), box = el.getBoundingClientRect(), margin = 24, dx = 0, dy = 0;
+      var frame = part || viewer.getBoundingClientRect(), box = el.getBoundingClientRect(), margin = 24, dx = 0, dy = 0;
       if (box.width > frame.width - 2 * margin || box.left < frame.left + margin || box.right > frame.right - margin) {
         dx = (frame.left + frame.width / 2) - (box.left + box.width / 2);
       }
@@ -320,7 +321,8 @@
       if (info) info.hidden = true;
       if (!state.step) { if (now) now.textContent = ""; return; }
       var step = data.steps[state.step - 1], li = items[state.step - 1];
-      if (step.edge) {
+      if (now) now.textContent = "Step " + state.step + " of " + data.steps.length + ": " + step.text;
+      if (step.edge) {  /* after the step's text, which may take some of the viewer's height (embed mode) */
         figure.classList.add("dim");
         elements(step.edge).forEach(function (el) { el.classList.add("on"); el.setAttribute("aria-current", "step"); });
         elements("badge--" + step.edge).forEach(function (el) { el.classList.add("on"); });
@@ -330,7 +332,6 @@
         reveal(step.edge);
       }
       if (li) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
-      if (now) now.textContent = "Step " + state.step + " of " + data.steps.length + ": " + step.text;
       if (announce !== false && onStep) onStep(viewId, state.step);
     }
     function stopPlay(keepGoing) {
@@ -365,7 +366,7 @@
       if (content) el.textContent = content;
       return el;
     }
-    function showInfo(id, picked) {
+    function showInfo(id, picked, bring) {
       var node = data.nodes[id];
       if (!node || !info) return;
       info.textContent = "";
@@ -396,6 +397,19 @@
         info.appendChild(text("p", "Select it to see what breaks if it fails.", "muted"));
       }
       info.hidden = false;
+      if (fills) {  /* over the diagram: in the half away from the component, which stays in sight */
+        var el = Array.prototype.filter.call(elements(node.el), function (e) { return e.getClientRects().length; })[0];
+        var box = el && el.getBoundingClientRect(), frame = viewer.getBoundingClientRect();
+        var above = !!box && box.top + box.height / 2 > frame.top + frame.height / 2;
+        info.classList.toggle("above", above);
+        if (bring) {  /* a component picked or reached by the keyboard: into the part the details leave free */
+          var cover = info.getBoundingClientRect();
+          var top = above ? cover.bottom : frame.top, bottom = above ? frame.bottom : cover.top;
+          if (bottom - top > 40) {
+            reveal(node.el, { left: frame.left, right: frame.right, width: frame.width, top: top, bottom: bottom, height: bottom - top });
+          }
+        }
+      }
     }
     function pick(id) {
       stopPlay();
@@ -416,10 +430,10 @@
         }
         if (items[n - 1]) items[n - 1].classList.add("through");
       });
-      showInfo(id, true);
+      showInfo(id, true, true);
     }
-    canvas.addEventListener("mouseover", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
-    canvas.addEventListener("focusin", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false); });
+    canvas.addEventListener("mouseover", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false, false); });
+    canvas.addEventListener("focusin", function (e) { var id = nodeId(e.target); if (id && !state.picked) showInfo(id, false, true); });
     canvas.addEventListener("click", function (e) { if (moved) return; var id = nodeId(e.target); if (id) pick(id); });
     canvas.addEventListener("keydown", function (e) {
       var id = nodeId(e.target);
@@ -429,10 +443,11 @@
     /* -- pointer: drag pans, two fingers pinch, the wheel zooms with Ctrl or once the diagram has focus -- */
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
     fit();
-    var lastWidth = viewer.clientWidth;
-    function resized() {
-      if (viewer.clientWidth === lastWidth) return;  /* a phone's address bar hiding changes only the height */
-      lastWidth = viewer.clientWidth;
+    function measure() { return viewer.clientWidth + (fills ? "x" + window.innerHeight : ""); }
+    var lastSize = measure();
+    function resized() {  /* a phone's address bar hiding changes only the height, which a page's viewer ignores */
+      if (measure() === lastSize) return;
+      lastSize = measure();
       fit();
     }
     window.addEventListener("resize", resized);
@@ -516,17 +531,22 @@
         if (viewer.getBoundingClientRect().top < 0) figure.scrollIntoView({ block: "start" });
       });
     });
-    function dispose() { stopPlay(); window.removeEventListener("resize", resized); }  /* before removing it */
-    return { view: viewId, setStep: setStep, figure: figure, dispose: dispose };
+    return { view: viewId, setStep: setStep, figure: figure };
   }
 
-  function initArchitecture() {
+  /* An architecture page: every view live, a step's address kept in the URL (#<view>/step-<n>). In embed mode
+     only the shown view is, and the frame's address stays the one its page gave it. */
+  function initArchitecture(embedded) {
     function onStep(view, n) {
       try { history.replaceState(null, "", location.pathname + location.search + "#" + view + "/step-" + n); } catch (e) { /* file:// */ }
     }
+    if (embedded) {
+      initDiagram(embedded, null, true);
+      return;
+    }
     var diagrams = {};
     document.querySelectorAll("figure.diagram").forEach(function (figure) {
-      var d = initDiagram(figure, onStep);
+      var d = initDiagram(figure, onStep, false);
       diagrams[d.view] = d;
     });
     function follow() {
@@ -540,6 +560,25 @@
     follow();
     /* The browser scrolls to the step's list item once the page has loaded: show the diagram instead. */
     window.addEventListener("load", function () { setTimeout(follow, 0); });
+  }
+
+  /* ---- Embed mode: architectures/<id>.html?embed=<view> shows only that view's figure, filling the window ----
+     Compare shows each side's diagram as a frame of its architecture page in this mode. The class on <html>
+     lets the style sheet hide the rest of the page; links open in the top window (a <base target>), so that
+     none navigates the small frame. An id that names no view of the page leaves the page as it is. */
+  function embedMode() {
+    var wanted = new URLSearchParams(location.search).get("embed");
+    if (!wanted) return null;
+    var figure = Array.prototype.filter.call(document.querySelectorAll(".view figure.diagram"), function (f) {
+      return f.getAttribute("data-view") === wanted;
+    })[0];
+    if (!figure) return null;
+    document.documentElement.classList.add("embed-mode");
+    figure.closest(".view").classList.add("embed-view");
+    var base = document.createElement("base");
+    base.setAttribute("target", "_top");
+    document.head.appendChild(base);
+    return figure;
   }
 
   /* ---- Embed snippets ---- */
@@ -694,15 +733,18 @@
   /* ---- Compare ----
      The page holds only its two pickers. A side's details come from its architecture's data script
      (data/compare/<id>.js, added as a <script src> when picked, since fetch() of a local file fails from
-     file://), which calls archcatCompare with them. Catalog text goes through textContent; the diagrams'
-     markup is the build's own serialisation of the drawn SVG, inserted as the architecture page inlines it. */
+     file://), which calls archcatCompare with them; catalog text goes through textContent. A side's diagram is
+     a frame of its architecture page in embed mode (architectures/<id>.html?embed=<view>): the page's own
+     live viewer, its drawing stored once. Nothing reaches into the frame, which from file:// is another
+     origin: the frame keeps its place and size (compare.css) and stays hidden until it has loaded, so the
+     page around it never moves and never shows the whole architecture page flash by. */
   function initCompare() {
     var form = document.getElementById("compare-form");
     var root = document.getElementById("compare");
     var status = root.querySelector(".compare-status");
     var measures = JSON.parse(document.getElementById("measures").textContent);
     var pageHref = form.getAttribute("data-page"), dataHref = form.getAttribute("data-data");
-    var loaded = {}, pending = {}, shown = { a: null, b: null }, diagrams = { a: null, b: null }, request = 0;
+    var loaded = {}, pending = {}, shown = { a: null, b: null }, request = 0;
 
     function element(tag, content, cls) {
       var el = document.createElement(tag);
@@ -761,23 +803,19 @@
     function showView(side, item, index) {
       var section = document.getElementById("side-" + side), view = item.views[index];
       section.querySelector(".side-view-summary").textContent = view.summary;
-      if (diagrams[side]) diagrams[side].dispose();
       var holder = section.querySelector(".side-diagram");
-      holder.textContent = "";
-      var figure = document.getElementById("diagram-template").content.firstElementChild.cloneNode(true);
-      figure.setAttribute("data-view", view.id);
-      var viewer = figure.querySelector(".viewer"), canvas = figure.querySelector(".canvas");
-      viewer.setAttribute("aria-label", label(item) + ", " + view.title + ": " + viewer.getAttribute("data-help") +
-        (view.live.steps.length ? viewer.getAttribute("data-help-flow") : ""));
-      var drawn = element("div", null, "drawn");
-      drawn.innerHTML = view.svg;  /* the build's SVG markup, every catalog text in it escaped */
-      canvas.appendChild(drawn);
-      if (!view.live.steps.length) figure.querySelectorAll("[data-step]").forEach(function (b) { b.remove(); });
-      figure.querySelector(".viewer-tools").setAttribute("aria-label", "Controls of the " + label(item) + " diagram");
-      figure.querySelector("a.full-size").setAttribute("href", view.full);
-      figure.querySelector("figcaption").textContent = view.alt;
-      holder.appendChild(figure);
-      diagrams[side] = initDiagram(figure, null, view.live);
+      /* A new frame for each view, over the one shown until it has loaded: setting a frame's src again
+         would add a step to the browser's history. */
+      var frame = element("iframe", null, "loading");
+      frame.setAttribute("src", pageHref.replace("{id}", encodeURIComponent(item.id)) + "?embed=" + encodeURIComponent(view.id));
+      frame.setAttribute("title", label(item) + ": " + view.title);
+      frame.setAttribute("data-view", view.id);
+      frame.addEventListener("load", function () {
+        if (frame !== holder.lastElementChild) { frame.remove(); return; }  /* another view was picked since */
+        frame.classList.remove("loading");
+        Array.prototype.slice.call(holder.children, 0, -1).forEach(function (old) { old.remove(); });
+      });
+      holder.appendChild(frame);
     }
     function showSide(side, item) {
       shown[side] = item.id;
@@ -1000,9 +1038,12 @@
   var page = document.body.getAttribute("data-page");
   if (page === "index") initIndex();
   if (page === "architecture") {
-    initArchitecture();
-    initEmbeds();
-    initMadeHere();
+    var embedded = embedMode();
+    initArchitecture(embedded);
+    if (!embedded) {  /* the downloads are hidden in embed mode */
+      initEmbeds();
+      initMadeHere();
+    }
   }
   if (page === "compare") initCompare();
   if (page === "technologies" || page === "patterns") initListFilter();
