@@ -75,12 +75,10 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
     with build_lock(out):
         staging = staging_folder(out)
         try:
-            jobs = [job for theme, formats in SITE_FORMATS.items()
-                    for job in plan(specs, themes=(theme,), formats=formats,
+            jobs = [job for preset in ((None, "slide") if slides else (None,))
+                    for theme, formats in SITE_FORMATS.items()
+                    for job in plan(specs, themes=(theme,), formats=formats, preset=preset,
                                     deck_pictures=("light",) if slides else ())]
-            if slides:
-                jobs += [job for theme, formats in SITE_FORMATS.items()
-                         for job in plan(specs, themes=(theme,), formats=formats, preset="slide")]
             written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)

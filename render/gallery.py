@@ -213,12 +213,13 @@ def dark_drawing_css() -> str:
     """Style rules that draw a light drawing on a page (class `drawing`) in the dark theme's colours, as
     `svg.recolour` would: a rule overrides the SVG's own fill and stroke attributes. Inside node labels
     the text keeps its colour and only the plate changes (see `svg.Recolouring`)."""
-    from archcat.graph import PALETTES, recolouring
+    from archcat.graph import dark_from_light
+    from archcat.svg import PAINTS
 
-    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    change = dark_from_light()
     label = '.drawing g.node:not([data-id^="badge--"])'
     rules = [f'.drawing [{paint}="{old}"] {{ {paint}: {new}; }}'
-             for old, new in change.colours.items() for paint in ("fill", "stroke")]
+             for old, new in change.colours.items() for paint in PAINTS]
     rules += [f'{label} [fill="{old}"] {{ fill: {old}; }}' for old in change.colours]
     rules.append(f'{label} [fill="{change.plate[0]}"] {{ fill: {change.plate[1]}; }}')
     return ("\n/* Drawings in the dark theme: written by the build from the diagrams' palettes. */\n"
@@ -230,9 +231,9 @@ def dark_recolouring_script() -> str:
     browser makes the dark SVG and PNG downloads from the light SVG with it, as `svg.recolour` does."""
     import json
 
-    from archcat.graph import PALETTES, recolouring
+    from archcat.graph import dark_from_light
 
-    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    change = dark_from_light()
     data = json.dumps({"colours": change.colours, "plate": list(change.plate)}, sort_keys=True)
     return ("\n/* The dark theme's colours for a light drawing: written by the build from the diagrams' palettes. */\n"
             f"window.archcatRecolour = {data};\n")

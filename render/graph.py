@@ -59,6 +59,12 @@ PALETTES: dict[str, Theme] = {
 # A node's label is dark on its plate in every theme.
 NODE_TEXT, NODE_MUTED = "#1f2933", "#52606d"
 
+def dark_from_light() -> Recolouring:
+    """How the gallery's light drawing becomes its dark one: pages paint it so, browsers make the dark
+    downloads so, and it is what Graphviz draws in the dark theme."""
+    return recolouring(PALETTES["light"], PALETTES["dark"])
+
+
 def recolouring(source: Theme, target: Theme) -> Recolouring:
     """How a view drawn in `source` becomes the same view drawn in `target` (`svg.recolour`)."""
     pairs = [(source.background, target.background), (source.text, target.text), (source.muted, target.muted),

@@ -266,12 +266,12 @@ def test_a_dark_drawing_is_the_light_one_recoloured(tmp_path: Path):
     the gallery stores one drawing and its pages paint it dark with the same colour map."""
     from archcat.catalog import load_catalog
     from archcat.discover import Project
-    from archcat.graph import description, recolouring
+    from archcat.graph import dark_from_light, description
     from archcat.svg import recolour
     from tests.conftest import REPO
 
     specs, _ = load_catalog(Project(REPO))
-    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    change = dark_from_light()
     checked = 0
     for spec in (s for s in specs if s.id in ("twitter-2013", "netflix-2016", "facebook-2010")):
         for view in spec.arch.views:

@@ -663,7 +663,7 @@ def test_a_page_draws_each_view_once_in_the_colours_of_the_reader_s_theme(site, 
     `svg.recolour` paints the dark drawing, plate behind each label included."""
     from lxml import etree
 
-    from archcat.graph import PALETTES, recolouring
+    from archcat.graph import PALETTES, dark_from_light
     from archcat.paths import diagram_href
     from archcat.svg import parse, recolour
 
@@ -674,7 +674,7 @@ def test_a_page_draws_each_view_once_in_the_colours_of_the_reader_s_theme(site, 
         for view in BY_ID[TWITTER].arch.views:
             assert tab.locator(f"#view-{view.id} svg.drawing").count() == 1
             light = (site / diagram_href(TWITTER, view.id, "light", "svg")).read_bytes()
-            drawn = recolour(light, recolouring(PALETTES["light"], PALETTES["dark"])) if scheme == "dark" else light
+            drawn = recolour(light, dark_from_light()) if scheme == "dark" else light
             expected = [[rgb(e.get(p)) if e.get(p) is not None else None for p in ("fill", "stroke")]
                         for e in parse(drawn).iter(etree.Element) if "fill" in e.attrib or "stroke" in e.attrib]
             shown = tab.locator(f"#view-{view.id} svg.drawing").evaluate(
@@ -727,13 +727,13 @@ def test_the_dark_svg_is_the_light_one_recoloured_in_the_browser(site, served, c
     same drawing `svg.recolour` (and so Graphviz, see test_draw) makes."""
     from lxml import etree
 
-    from archcat.graph import PALETTES, recolouring
+    from archcat.graph import dark_from_light
     from archcat.svg import recolour
 
     tab = contexts("light").new_page()
     try:
         tab.goto(served + f"architectures/{TWITTER}.html")
-        change = recolouring(PALETTES["light"], PALETTES["dark"])
+        change = dark_from_light()
         for view in BY_ID[TWITTER].arch.views:
             assert not (site / "diagrams" / TWITTER / f"{view.id}-dark.svg").exists()
             tab.locator(f"#view-{view.id} details.downloads > summary").click()

@@ -351,12 +351,12 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 def test_svg_diagrams_show_payloads_only_as_text(payload_site: PayloadSite):
-    from archcat.graph import recolouring
+    from archcat.graph import dark_from_light
     from archcat.svg import recolour
 
     svgs = sorted((payload_site.site / "diagrams").rglob("*.svg"))
     assert len(svgs) == len(PAYLOADS)  # the light drawings; the dark ones are made from them, as here
-    change = recolouring(PALETTES["light"], PALETTES["dark"])
+    change = dark_from_light()
     drawings = [(path, text) for path in svgs for text in (
         path.read_text(encoding="utf-8"), recolour(path.read_bytes(), change).decode("utf-8"))]
     for svg, raw in drawings:
