@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -174,6 +175,14 @@ def query_of(page) -> dict[str, list[str]]:
     return parse_qs(page.evaluate("location.search").lstrip("?"))
 
 
+def assert_query(page, expected: dict[str, list[str]], timeout: float = 3.0) -> None:
+    """The address comes to hold `expected`: typing in a search box writes it once the reader pauses."""
+    deadline = time.monotonic() + timeout
+    while (got := query_of(page)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert got == expected
+
+
 def wait_image(page, selector: str) -> dict:
     """Wait until the image has loaded; return its currentSrc, alt and natural size."""
     page.locator(selector).scroll_into_view_if_needed()
@@ -257,7 +266,7 @@ def test_search_narrows_to_matching_specs(site, page, query):
     assert set(visible_cards(page)) == expected
     assert count_text(page) == expected_count(len(expected))
     assert page.locator("#empty").is_hidden()
-    assert query_of(page) == {"q": [query]}
+    assert_query(page, {"q": [query]})
 
 
 def test_search_with_no_match_shows_the_empty_message(site, page):
@@ -272,7 +281,58 @@ def test_search_with_no_match_shows_the_empty_message(site, page):
     assert len(visible_cards(page)) == TOTAL
     assert count_text(page) == expected_count(TOTAL)
     assert page.locator("#empty").is_hidden()
-    assert page.evaluate("location.search") == ""
+    assert_query(page, {})
+
+
+COUNT_ADDRESS_WRITES_JS = """() => {
+    window.__writes = [];
+    const replace = history.replaceState.bind(history);
+    history.replaceState = (data, unused, address) => {
+        window.__writes.push(address);
+        replace(data, unused, address);
+    };
+}"""
+
+
+def test_typing_writes_the_address_once_the_reader_pauses(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.clock.install(time=0)
+        tab.goto(url(site, "index.html"))
+        tab.clock.pause_at(60_000)  # from here the page's timers run only when the test lets time pass
+        tab.evaluate(COUNT_ADDRESS_WRITES_JS)
+        tab.locator("#q").press_sequentially("erlang")
+        assert set(visible_cards(tab)) == search_expected("erlang")  # every keystroke filters at once
+        assert tab.evaluate("window.__writes") == [] and query_of(tab) == {}
+        tab.clock.run_for(300)  # still typing, as far as the page can tell
+        tab.locator("#q").press("Backspace")
+        tab.clock.run_for(399)
+        assert tab.evaluate("window.__writes") == []
+        tab.clock.run_for(2)
+        assert len(tab.evaluate("window.__writes")) == 1 and query_of(tab) == {"q": ["erlan"]}
+        tab.select_option("#sort", "old")  # a choice in a list is written at once
+        assert query_of(tab) == {"q": ["erlan"], "sort": ["old"]}
+    finally:
+        tab.close()
+
+
+def test_a_click_right_after_typing_keeps_the_search_in_the_address(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.clock.install(time=0)
+        tab.goto(url(site, "index.html"))
+        tab.clock.pause_at(60_000)
+        tab.locator("#q").press_sequentially("erlang")
+        assert query_of(tab) == {}  # not written yet: the reader may still be typing
+        first = visible_cards(tab)[0]
+        tab.click(f'#cards > li[data-id="{first}"] h2 a')  # the click writes it before the page is left
+        tab.wait_for_url(f"**/architectures/{first}.html")
+        tab.go_back()
+        tab.wait_for_selector("#cards > li.card")
+        assert query_of(tab) == {"q": ["erlang"]}
+        assert tab.input_value("#q") == "erlang" and set(visible_cards(tab)) == search_expected("erlang")
+    finally:
+        tab.close()
 
 
 def test_clear_buttons_restore_every_card(site, page):
@@ -291,7 +351,7 @@ def test_clear_buttons_restore_every_card(site, page):
     assert count_text(page) == expected_count(TOTAL)
     assert page.input_value("#q") == ""
     assert page.input_value("#f-era") == ""
-    assert page.evaluate("location.search") == ""
+    assert_query(page, {})
     assert page.evaluate("document.activeElement.id") == "q"
 
 
@@ -1168,7 +1228,7 @@ def test_technologies_and_patterns_can_be_searched(site, page, rel):
     page.fill("#q", word)
     assert set(page.evaluate(shown)) == expected
     assert page.locator("[data-count]").inner_text().startswith(f"{len(expected)} of {len(texts)} ")
-    assert query_of(page) == {"q": [word]}
+    assert_query(page, {"q": [word]})
     page.fill("#q", "zqxjv")
     assert page.evaluate(shown) == [] and page.locator("[data-empty]").is_visible()
     page.goto(url(site, rel, {"q": word}))  # the address opens the same search

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import random
-from urllib.parse import parse_qs
 
 import pytest
 import yaml
@@ -20,7 +19,7 @@ from archcat.discover import Project
 from archcat.gallery import PAGE_SIZE, decade, make_site, patterns_of
 from archcat.vocab import load_vocabulary
 from tests.conftest import PHONE
-from tests.test_gallery_browser import ALL_PAGES_JS, cards_ready, url
+from tests.test_gallery_browser import ALL_PAGES_JS, assert_query, cards_ready, query_of, url
 
 # One worker builds the catalog and runs every test on it (make test spreads tests with --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("scale")
@@ -78,10 +77,6 @@ def in_order(ids: set[str], specs) -> list[str]:
     return [spec.id for spec in specs if spec.id in ids]
 
 
-def query_of(tab) -> dict[str, list[str]]:
-    return parse_qs(tab.evaluate("location.search").lstrip("?"))
-
-
 def cards_on_page(tab) -> list[str]:
     return tab.eval_on_selector_all("#cards > li.card", "cards => cards.map(c => c.dataset.id)")
 
@@ -130,7 +125,7 @@ def test_search_finds_exactly_the_specs_whose_text_has_every_word(scale, page_10
         assert tab.evaluate(ALL_PAGES_JS) == in_order(expected, specs), query
         want = f"{COUNT} architectures" if len(expected) == COUNT else f"{len(expected)} of {COUNT} architectures"
         assert tab.inner_text("#count") == want
-        assert query_of(tab) == {"q": [query]}
+        assert_query(tab, {"q": [query]})
     assert len(cases[WORDS[3]]) == COUNT // len(WORDS)
 
 
@@ -203,6 +198,6 @@ def test_technologies_and_patterns_search_at_a_thousand(scale, page_1000, rel):
     entries = tab.eval_on_selector_all(".filterable", "els => els.map(e => [!e.hidden, e.dataset.text.toLowerCase()])")
     assert [shown for shown, _ in entries] == ["cache" in text for _, text in entries]
     assert 0 < sum(shown for shown, _ in entries) < total
-    assert query_of(tab) == {"q": ["cache"]}
+    assert_query(tab, {"q": ["cache"]})
     height = tab.evaluate("document.documentElement.scrollHeight")
     assert height < 200_000  # entries name a few users and link to their own page, however large the catalog
