@@ -78,7 +78,7 @@ def build(project: Project, *, out: Path | None = None, workers: int | None = No
             jobs = [job for preset in ((None, "slide") if slides else (None,))
                     for theme, formats in SITE_FORMATS.items()
                     for job in plan(specs, themes=(theme,), formats=formats, preset=preset,
-                                    deck_pictures=("light",) if slides else ())]
+                                    deck_pictures=("light",) if slides else (), thumbnails=True)]
             written, failures = run_jobs(jobs, staging, workers=workers, progress=progress, cache=cache)
             if failures:
                 raise BuildFailed(failures)

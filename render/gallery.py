@@ -19,7 +19,7 @@ from archcat.describe import alt_text
 from archcat.discover import Project
 from archcat.files import digest, real_dir, write_atomic
 from archcat.model import Node, Spec, View
-from archcat.paths import FORMATS, SITE_FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href
+from archcat.paths import FORMATS, SITE_FORMATS, THEMES, deck_href, diagram_href, page_href, slide_href, thumbnail_href
 from archcat.vocab import Pattern, Technology, Vocabulary, load_vocabulary, split_technologies
 
 
@@ -418,8 +418,8 @@ def environment(templates: Path, vocab: Vocabulary):
     env.globals.update(slide_href=slide_href, deck_href=deck_href, page_href=page_href,
                        source_number=lambda arch, sid: [s.id for s in arch.sources].index(sid) + 1,
                        pattern_names={p.id: p.name for p in vocab.patterns.values()},
-                       alt_text=alt_text, diagram_href=diagram_href, THEMES=THEMES, FORMATS=FORMATS,
-                       SITE_FORMATS=SITE_FORMATS,
+                       alt_text=alt_text, diagram_href=diagram_href, thumbnail_href=thumbnail_href, THEMES=THEMES,
+                       FORMATS=FORMATS, SITE_FORMATS=SITE_FORMATS,
                        decade=decade, split_technologies=split_technologies, tech_page=tech_page,
                        LIST_SHOWN=LIST_SHOWN,
                        SLIDE_PNG=(SLIDE_WIDTH * PNG_SCALE, SLIDE_HEIGHT * PNG_SCALE),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from archcat.cache import Cache
 from archcat.diagnostics import Diagnostic, display_path
 from archcat.files import real_dir
-from archcat.paths import FORMATS, THEMES, deck_picture_path, diagram_path, slide_path
+from archcat.paths import FORMATS, THEMES, deck_picture_path, diagram_path, slide_path, thumbnail_path
 
 if TYPE_CHECKING:
     from archcat.model import Spec
@@ -34,10 +34,16 @@ class Job:
 
 def plan(specs: list[Spec], *, themes: tuple[str, ...] = THEMES, formats: tuple[str, ...] = FORMATS,
          views: set[str] | None = None, preset: str | None = None, step: int | None = None,
-         deck_pictures: tuple[str, ...] = ()) -> list[Job]:
-    """One job per view and theme; `deck_pictures` names the themes whose jobs also draw the decks' PNG."""
-    return [Job(spec, view.id, theme, formats + ("deck",) * (theme in deck_pictures and preset is None),
-                preset, step)
+         deck_pictures: tuple[str, ...] = (), thumbnails: bool = False) -> list[Job]:
+    """One job per view and theme. `deck_pictures` names the themes whose jobs also draw the decks' PNG;
+    with `thumbnails`, the light job of each spec's first view also draws the index card's picture."""
+    def extra(spec: Spec, view_id: str, theme: str) -> tuple[str, ...]:
+        if preset is not None:
+            return ()
+        return (("deck",) * (theme in deck_pictures)
+                + ("thumbnail",) * (thumbnails and theme == "light" and view_id == spec.arch.views[0].id))
+
+    return [Job(spec, view.id, theme, formats + extra(spec, view.id, theme), preset, step)
             for spec in specs for view in spec.arch.views if views is None or view.id in views
             for theme in themes]
 
@@ -69,6 +75,7 @@ def render_job(job: Job, out: Path, cache: Cache) -> list[Path]:
     source = build_dot(job.spec, view, PALETTES[job.theme])
     about = description(job.spec, view)
     targets = [Target(fmt, deck_picture_path(out, job.spec.id, view.id, job.theme) if fmt == "deck"
+                      else thumbnail_path(out, job.spec.id, view.id) if fmt == "thumbnail"
                       else diagram_path(out, job.spec.id, view.id, job.theme, fmt)) for fmt in job.formats]
     key = cache.key("view", ",".join(t.format for t in targets), source, repr(about), *icon_bytes(job.spec))
     named = {t.format: t.path for t in targets}

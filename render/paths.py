@@ -7,6 +7,7 @@ gallery, the slide and deck writers and the tests agree on one layout:
     architectures/<spec>.html                  one page per spec
     eras/index.html, eras/<company>.html       timelines of companies with two or more specs
     diagrams/<spec>/<view>-<theme>.<format>    every view as SVG and PDF (stable, for embedding)
+    diagrams/<spec>/<view>-thumbnail.webp      the first view, small, for the index's cards
     slides/<spec>/<view>-<theme>.<format>      16:9 slide exports (build --slides)
     decks/<spec>-<theme>.pptx                  PowerPoint decks (build --slides)
     decks/<spec>.apkg, decks/archcat_catalog.apkg   Anki flashcards: per spec, and the whole catalog
@@ -47,6 +48,11 @@ def diagram_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
     return f"diagrams/{spec_id}/{view_id}-{theme}.{fmt}"
 
 
+def thumbnail_href(spec_id: str, view_id: str) -> str:
+    """A view's small picture for the index's cards (light, WebP: see draw.encode_thumbnail)."""
+    return f"diagrams/{spec_id}/{view_id}-thumbnail.webp"
+
+
 def slide_href(spec_id: str, view_id: str, theme: str, fmt: str) -> str:
     return f"slides/{spec_id}/{view_id}-{theme}.{fmt}"
 
@@ -76,6 +82,10 @@ def compare_data_href(spec_id: str) -> str:
 
 def diagram_path(out: Path, spec_id: str, view_id: str, theme: str, fmt: str) -> Path:
     return out / diagram_href(spec_id, view_id, theme, fmt)
+
+
+def thumbnail_path(out: Path, spec_id: str, view_id: str) -> Path:
+    return out / thumbnail_href(spec_id, view_id)
 
 
 def deck_picture_path(out: Path, spec_id: str, view_id: str, theme: str) -> Path:

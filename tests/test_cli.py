@@ -83,7 +83,7 @@ def test_build_renders_everything_and_replaces_output_atomically(project: Projec
     out = project.output
     for spec_id in ("shop-2020", "shop-2021"):
         names = sorted(p.name for p in (out / "diagrams" / spec_id).iterdir())
-        assert names == ["overview-dark.pdf", "overview-light.pdf", "overview-light.svg"]
+        assert names == ["overview-dark.pdf", "overview-light.pdf", "overview-light.svg", "overview-thumbnail.webp"]
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     # A broken spec fails the build and leaves the previous output exactly as it was.
     write_spec(project, "shop-2022", "name: [")

@@ -40,6 +40,30 @@ def test_png_is_rendered_at_twice_the_svg_density(shop: Spec, tmp_path: Path):
     assert abs(png_width - svg_width * 2) <= 2
 
 
+def test_the_thumbnail_fills_the_card_frame_and_draws_what_the_png_draws(shop: Spec, tmp_path: Path):
+    from PIL import Image, ImageChops
+
+    from archcat.draw import THUMBNAIL_BOX
+
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
+    out = tmp_path / "out"
+    render(source, [Target("png", out / "a.png"), Target("thumbnail", out / "a.webp")])
+    render(source, [Target("thumbnail", out / "b.webp")])
+    assert (out / "a.webp").read_bytes() == (out / "b.webp").read_bytes()  # deterministic
+    with Image.open(out / "a.webp") as thumb, Image.open(out / "a.png") as png:
+        assert thumb.format == "WEBP"
+        width, height = thumb.size  # as large as fits the 16:9 frame: one side touches it
+        assert width <= THUMBNAIL_BOX[0] and height <= THUMBNAIL_BOX[1]
+        assert THUMBNAIL_BOX[0] - width <= 1 or THUMBNAIL_BOX[1] - height <= 1
+        assert abs(width / height - png.width / png.height) < 0.01
+        # the same picture: the PNG brought to the thumbnail's size differs by little on average
+        small = png.convert("RGB").resize(thumb.size, Image.Resampling.LANCZOS)
+        difference = ImageChops.difference(small, thumb.convert("RGB")).convert("L")
+        mean = sum(i * n for i, n in enumerate(difference.histogram())) / (width * height)
+        assert mean < 4, mean
+    assert (out / "a.webp").stat().st_size < 30_000
+
+
 def test_svg_is_self_contained(shop: Spec, tmp_path: Path):
     svg = render_all(shop, tmp_path / "out")["svg"].read_text(encoding="utf-8")
     hrefs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)

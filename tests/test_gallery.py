@@ -129,7 +129,7 @@ def test_index_details_a_fast_first_view_needs(project: Project, tmp_path: Path)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">' in index  # no 404 for /favicon.ico
     assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
-    images = re.findall(r"<img src=\"diagrams/shop-[^\"]+/overview-light\.svg\"[^>]*>", index)
+    images = re.findall(r"<img src=\"diagrams/shop-[^\"]+/overview-thumbnail\.webp\"[^>]*>", index)
     assert len(images) == 5
     assert all("fetchpriority" in img and "lazy" not in img for img in images[:3])  # the first row at once
     assert all('loading="lazy"' in img for img in images[3:])

@@ -23,8 +23,8 @@ import pytest
 
 from archcat.catalog import load_catalog
 from archcat.discover import Project
-from archcat.gallery import decade, first_sentence, make_site, patterns_of
-from archcat.paths import FORMATS, SITE_FORMATS, THEMES
+from archcat.gallery import PAGE_SIZE, decade, first_sentence, make_site, patterns_of
+from archcat.paths import FORMATS, SITE_FORMATS, THEMES, thumbnail_href
 from archcat.vocab import load_vocabulary
 from tests.conftest import CHROMIUM_MISSING, DESKTOP, PHONE, REPO, assert_no_serious_axe_violations
 
@@ -207,8 +207,6 @@ def test_chromium_is_installed():
 
 
 def test_index_lists_every_architecture(site, page):
-    from archcat.gallery import PAGE_SIZE
-
     page.goto(url(site, "index.html"))
     cards = page.locator("#cards > li.card")
     assert cards.count() == min(TOTAL, PAGE_SIZE)  # a page of cards at a time
@@ -233,7 +231,7 @@ def test_index_lists_every_architecture(site, page):
         assert link["href"] == f"architectures/{spec.id}.html"
         assert (site / link["href"]).is_file(), link
         assert " ".join(link["text"].split()) == label_of(spec)
-        assert link["thumb"] == f"diagrams/{spec.id}/{spec.arch.views[0].id}-light.svg"
+        assert link["thumb"] == thumbnail_href(spec.id, spec.arch.views[0].id)
         assert link["summary"] == first_sentence(spec.arch.summary)
         domain = SITE.vocab.domains[spec.arch.domain].name if spec.arch.domain else ""
         assert link["tags"] == domain + "".join(spec.arch.tags)
@@ -248,6 +246,24 @@ def test_index_thumbnails_keep_their_frame(site, page):
     assert len(sizes) == min(TOTAL, 24)
     stretched = {spec_id: f"{w}x{h}" for spec_id, w, h in sizes if abs(h - w * 9 / 16) > 2}
     assert stretched == {}
+
+
+def test_index_thumbnails_are_sharp_on_a_phone(site, contexts):
+    tab = contexts("light", phone=True).new_page()
+    try:
+        tab.goto(url(site, "index.html"))
+        settle_images(tab)
+        shown = tab.eval_on_selector_all("#cards img", """images => images.map(i => {
+            const box = i.getBoundingClientRect();  // the frame; the picture is fitted inside it
+            return [i.closest('li').dataset.id, i.currentSrc,
+                    Math.max(i.naturalWidth / box.width, i.naturalHeight / box.height)]; })""")
+        ratio = tab.evaluate("devicePixelRatio")
+        assert ratio >= 2 and len(shown) == min(TOTAL, PAGE_SIZE)
+        assert all(src.endswith(thumbnail_href(spec_id, BY_ID[spec_id].arch.views[0].id)) for spec_id, src, _ in shown)
+        blurry = {spec_id: round(pixels, 2) for spec_id, _, pixels in shown if pixels < ratio}
+        assert blurry == {}  # at least a picture's pixel for each of the screen's
+    finally:
+        tab.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------

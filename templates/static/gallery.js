@@ -75,7 +75,7 @@
       li.setAttribute("data-id", item.id);
       li.querySelector(".thumb").setAttribute("href", href);
       var img = li.querySelector("img");
-      img.setAttribute("src", "diagrams/" + item.id + "/" + item.view + "-light.svg");
+      img.setAttribute("src", "diagrams/" + item.id + "/" + item.view + "-thumbnail.webp");  /* paths.thumbnail_href */
       img.setAttribute("height", item.height);
       var title = li.querySelector("h2 a");
       title.setAttribute("href", href);
