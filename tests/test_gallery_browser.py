@@ -44,9 +44,11 @@ SHOTS = Path("/tmp/gallery-shots")
 
 
 def searchable(spec) -> str:
-    """The text the index search looks in: name, title, summary, era, tags, technologies, patterns, lessons."""
+    """The text the index search looks in: name, title, summary, era, domain, tags, technologies, patterns,
+    lessons."""
     arch = spec.arch
-    parts = [arch.name, arch.title, arch.summary, arch.era or str(arch.year), " ".join(arch.tags),
+    domain = SITE.vocab.domains[arch.domain].name if arch.domain else ""
+    parts = [arch.name, arch.title, arch.summary, arch.era or str(arch.year), domain, " ".join(arch.tags),
              " ".join(SITE.by_spec_tech[spec.id]), " ".join(p.replace("-", " ") for p in patterns_of(spec))]
     parts += [f"{lesson.title} {lesson.body}" for lesson in arch.lessons]
     return " ".join(parts).lower()
@@ -149,9 +151,14 @@ ALL_PAGES_JS = """() => {
 }"""
 
 
+AFTER_NEXT_FRAME_JS = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
 def cards_ready(page) -> None:
-    """Wait until the script can draw any page of cards at once: the sentences under their titles (which
-    load as a reader enters the form) and any text a search asked for have arrived."""
+    """Wait until the script can draw any page of cards at once: the results of the last key typed (drawn
+    a frame after the key), the sentences under the cards' titles (which load as a reader enters the form)
+    and any text a search asked for have arrived."""
+    page.evaluate(AFTER_NEXT_FRAME_JS)
     if page.get_attribute("#cards", "data-card-text") != "loaded":
         page.dispatch_event("#filters", "focusin")
     page.wait_for_selector("#cards[data-card-text=loaded]:not([aria-busy])", state="attached")
@@ -310,45 +317,93 @@ COUNT_ADDRESS_WRITES_JS = """() => {
 }"""
 
 
-def test_typing_writes_the_address_once_the_reader_pauses(site, contexts):
-    tab = contexts("light", phone=True).new_page()
-    try:
-        tab.clock.install(time=0)
-        tab.goto(url(site, "index.html"))
-        tab.clock.pause_at(60_000)  # from here the page's timers run only when the test lets time pass
-        tab.evaluate(COUNT_ADDRESS_WRITES_JS)
-        tab.locator("#q").press_sequentially("erlang")
-        assert set(visible_cards(tab)) == search_expected("erlang")  # every keystroke filters at once
-        assert tab.evaluate("window.__writes") == [] and query_of(tab) == {}
-        tab.clock.run_for(300)  # still typing, as far as the page can tell
-        tab.locator("#q").press("Backspace")
-        tab.clock.run_for(399)
-        assert tab.evaluate("window.__writes") == []
-        tab.clock.run_for(2)
-        assert len(tab.evaluate("window.__writes")) == 1 and query_of(tab) == {"q": ["erlan"]}
-        tab.select_option("#sort", "old")  # a choice in a list is written at once
-        assert query_of(tab) == {"q": ["erlan"], "sort": ["old"]}
-    finally:
-        tab.close()
+def cards_on_page(tab) -> list[str]:
+    return tab.eval_on_selector_all("#cards > li.card", "cards => cards.map(c => c.dataset.id)")
 
 
-def test_a_click_right_after_typing_keeps_the_search_in_the_address(site, contexts):
-    tab = contexts("light", phone=True).new_page()
-    try:
-        tab.clock.install(time=0)
-        tab.goto(url(site, "index.html"))
-        tab.clock.pause_at(60_000)
-        tab.locator("#q").press_sequentially("erlang")
-        assert query_of(tab) == {}  # not written yet: the reader may still be typing
-        first = visible_cards(tab)[0]
-        tab.click(f'#cards > li[data-id="{first}"] h2 a')  # the click writes it before the page is left
-        tab.wait_for_url(f"**/architectures/{first}.html")
-        tab.go_back()
-        tab.wait_for_selector("#cards > li.card")
-        assert query_of(tab) == {"q": ["erlang"]}
-        assert tab.input_value("#q") == "erlang" and set(visible_cards(tab)) == search_expected("erlang")
-    finally:
-        tab.close()
+def search_ready(tab) -> None:
+    """The text a search reads (loaded when the search box first takes focus) and the cards' sentences are in."""
+    tab.focus("#q")
+    cards_ready(tab)
+    tab.wait_for_selector("#cards[data-search-text=loaded]", state="attached")
+
+
+@pytest.fixture
+def clocked(browser):
+    """A phone's page whose timers and frames run only when the test lets time pass (after `pause_at`), in a
+    context of its own: the clock is the context's, and the shared contexts must keep real time."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(15_000)
+    context.clock.install(time=0)
+    yield context.new_page()
+    context.close()
+
+
+def test_typing_shows_results_a_frame_later_and_writes_the_address_once_the_reader_pauses(site, clocked):
+    expected = [spec.id for spec in SPECS if spec.id in search_expected("erlang")]
+    assert 0 < len(expected) <= PAGE_SIZE
+    tab = clocked
+    tab.goto(url(site, "index.html"))
+    search_ready(tab)
+    tab.clock.pause_at(60_000)  # from here the page's timers and frames run only when the test lets time pass
+    tab.evaluate(COUNT_ADDRESS_WRITES_JS)
+    before = cards_on_page(tab)
+    tab.locator("#q").press_sequentially("erlang")
+    assert tab.input_value("#q") == "erlang" and cards_on_page(tab) == before  # the letters first
+    tab.clock.run_for(100)  # the next frame, then the results
+    assert cards_on_page(tab) == expected
+    assert tab.evaluate("window.__writes") == [] and query_of(tab) == {}
+    tab.clock.run_for(250)  # still typing, as far as the page can tell
+    tab.locator("#q").press("Backspace")
+    tab.clock.run_for(300)
+    assert tab.evaluate("window.__writes") == []
+    tab.clock.run_for(200)  # a pause of 400 ms
+    assert len(tab.evaluate("window.__writes")) == 1 and query_of(tab) == {"q": ["erlan"]}
+    tab.select_option("#sort", "old")  # a choice in a list is written at once
+    assert query_of(tab) == {"q": ["erlan"], "sort": ["old"]}
+
+
+def test_a_click_right_after_typing_keeps_the_search_in_the_address(site, clocked):
+    tab = clocked
+    tab.goto(url(site, "index.html"))
+    search_ready(tab)
+    tab.clock.pause_at(60_000)
+    tab.locator("#q").press_sequentially("erlang")
+    tab.clock.run_for(100)
+    assert query_of(tab) == {}  # not written yet: the reader may still be typing
+    first = cards_on_page(tab)[0]
+    tab.click(f'#cards > li[data-id="{first}"] h2 a')  # the click writes it before the page is left
+    tab.wait_for_url(f"**/architectures/{first}.html")
+    tab.go_back()
+    tab.wait_for_selector("#cards > li.card")
+    assert query_of(tab) == {"q": ["erlang"]}
+    assert tab.input_value("#q") == "erlang" and first in cards_on_page(tab)
+
+
+def test_each_key_of_a_search_typed_forward_and_back_finds_what_its_words_find(site, page):
+    """The index keeps recent answers and narrows a search that adds to the last: typing on, adding a word,
+    backspacing, and a filter chosen midway each give exactly the cards the words and filter select."""
+    page.goto(url(site, "index.html"))
+    search_ready(page)
+    era = decade(BY_ID["whatsapp-2014"].arch.year)
+    steps = [*"mysql", " ", *"shard", "\b" * 6, "\b" * 5, *"erlang", "era", "\b" * 3, *"lang"]
+    typed, in_era = "", False
+    for step in steps:
+        if step == "era":
+            page.select_option("#f-era", era)
+            in_era = True
+        elif step.startswith("\b"):
+            for _ in step:
+                page.keyboard.press("Backspace")
+            typed = typed[:-len(step)]
+        else:
+            page.keyboard.type(step)
+            typed += step
+        expected = search_expected(typed)
+        if in_era:
+            expected = {i for i in expected if decade(BY_ID[i].arch.year) == era}
+        assert page.input_value("#q") == typed
+        assert set(visible_cards(page)) == expected, typed
 
 
 def test_clear_buttons_restore_every_card(site, page):

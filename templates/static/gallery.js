@@ -111,7 +111,10 @@
       state.text = "loading";
       window.archcatSearchText = function (text) {
         items.forEach(function (item) { if (text[item.id]) item.haystack += " " + text[item.id].toLowerCase(); });
+        recent.clear();  /* answers found before the text came */
+        last = null;
         state.text = "loaded";
+        list.setAttribute("data-search-text", "loaded");
         if (state.cardText !== "loading") list.removeAttribute("aria-busy");
         apply(true);
       };
@@ -141,6 +144,35 @@
       document.head.appendChild(script);
     }
 
+    /* The architectures a search and the filters match, in name order. Searching reads every architecture's
+       text, so recent answers are kept: backspacing finds its answer again, and a search whose every word
+       contains a word of the last one (a letter typed, a word added) looks only among what the last found. */
+    var recent = new Map(), last = null;
+    function matching(words) {
+      var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value,
+        tag = controls.tag.value, era = controls.era.value;
+      var filters = [domain, tech, pattern, tag, era].join("\n"), key = filters + "\n" + words.join(" ");
+      var found = recent.get(key);
+      if (!found) {
+        var narrower = last && last.filters === filters && last.words.every(function (old) {
+          return words.some(function (w) { return w.indexOf(old) !== -1; });
+        });
+        found = (narrower ? last.found : items).filter(function (item) {
+          return words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
+            (!domain || item.domain === domain) &&
+            (!tech || item.tech.indexOf(tech) !== -1) &&
+            (!pattern || item.patterns.indexOf(pattern) !== -1) &&
+            (!tag || item.tags.indexOf(tag) !== -1) &&
+            (!era || item.decade === era);
+        });
+        if (recent.size >= 64) recent.delete(recent.keys().next().value);
+      }
+      recent.delete(key);
+      recent.set(key, found);
+      last = { filters: filters, words: words, found: found };
+      return found;
+    }
+
     function apply(keepPage, typing) {
       var words = controls.q.value.toLowerCase().split(/\s+/).filter(Boolean);
       if (words.length) loadText();
@@ -150,18 +182,10 @@
         address(typing);
         return;
       }
-      var domain = controls.domain.value, tech = controls.tech.value, pattern = controls.pattern.value, tag = controls.tag.value, era = controls.era.value;
-      var found = items.filter(function (item) {
-        return words.every(function (w) { return item.haystack.indexOf(w) !== -1; }) &&
-          (!domain || item.domain === domain) &&
-          (!tech || item.tech.indexOf(tech) !== -1) &&
-          (!pattern || item.patterns.indexOf(pattern) !== -1) &&
-          (!tag || item.tags.indexOf(tag) !== -1) &&
-          (!era || item.decade === era);
-      });
+      var found = matching(words);
       var sort = controls.sort.value;
       if (sort === "old" || sort === "new") {
-        found.sort(function (x, y) {  /* stable: the index is in name order */
+        found = found.slice().sort(function (x, y) {  /* stable: the index is in name order */
           return sort === "old" ? x.year - y.year : y.year - x.year;
         });
       }
@@ -212,7 +236,17 @@
       apply();
       controls.q.focus();
     }
-    form.addEventListener("input", function (e) { apply(false, e.target === controls.q); });
+    /* A key typed in the search box reaches the screen at once, and its results a frame later: the browser
+       draws the letter before the cards are searched and laid out, and keys typed in between are searched
+       once, together. */
+    var typed = 0;
+    form.addEventListener("input", function (e) {
+      if (e.target !== controls.q) { apply(); return; }
+      if (typed) return;
+      typed = requestAnimationFrame(function () {
+        setTimeout(function () { typed = 0; apply(false, true); }, 0);
+      });
+    });
     form.addEventListener("change", function () { apply(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     controls.q.addEventListener("focus", loadText);
