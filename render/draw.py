@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, cast
 from archcat.files import write_atomic
 
 if TYPE_CHECKING:
-    from pypdf.generic import PdfObject, StreamObject
+    from pypdf.generic import DictionaryObject, PdfObject, StreamObject
 
     from archcat.svg import Description
 
@@ -108,7 +108,7 @@ def render(dot_source: str, targets: list[Target], *, timeout: float | None = No
             [small] = rasterize(drawn, [("box", THUMBNAIL_BOX)])
             files["thumbnail"] = encode_thumbnail(small)
         if any(t.format == "pdf" for t in targets):
-            files["pdf"] = drop_font_hinting(drawn)
+            files["pdf"] = index_images(drop_font_hinting(drawn))
         for target in targets:
             write_atomic(target.path, files[target.format])
 
@@ -593,9 +593,16 @@ def _quiet_repeated_keys() -> None:
 def _font_files(root: PdfObject) -> list[StreamObject]:
     """Every /FontFile2 stream reachable from `root` (a page's fonts, and those of its forms and patterns),
     each once."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+    found = {id(font): font for font in (cast("StreamObject", d["/FontFile2"]) for d in _dictionaries(root)
+                                         if "/FontFile2" in d)}
+    return list(found.values())
 
-    found: dict[int, StreamObject] = {}
+
+def _dictionaries(root: PdfObject) -> list[DictionaryObject]:
+    """Every dictionary (streams included) reachable from `root`, each once."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found: dict[int, DictionaryObject] = {}
     seen: set[tuple[int, int]] = set()
     pending: list[PdfObject | None] = [root]
     while pending:
@@ -606,13 +613,61 @@ def _font_files(root: PdfObject) -> list[StreamObject]:
             seen.add((item.idnum, item.generation))
             item = item.get_object()
         if isinstance(item, DictionaryObject):
-            if "/FontFile2" in item:
-                font = cast(StreamObject, item["/FontFile2"])
-                found[id(font)] = font
-            pending.extend(item.values())
+            if id(item) not in found:
+                found[id(item)] = item
+                pending.extend(item.values())
         elif isinstance(item, ArrayObject):
             pending.extend(item)
     return list(found.values())
+
+
+def index_images(pdf: bytes) -> bytes:
+    """The PDF with each full-colour image of at most 256 colours stored as an indexed image: a palette and
+    a byte a pixel, where cairo writes three. The icons are such images (`icon_for_svg` keeps them to 256
+    colours, cairo expands them): about 7% of a diagram's PDF. An image is changed only when the indexed
+    copy holds exactly the same pixels, and only when it is smaller; a PDF with none comes back as it is.
+    pypdf writes the same bytes for the same input."""
+    import io
+
+    import deflate
+    import pypdf
+    from PIL import Image
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, NumberObject, StreamObject
+
+    _quiet_repeated_keys()
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf), keep_initial_header=True)
+    changed = False
+    for stream in _dictionaries(writer.root_object):
+        if (not isinstance(stream, StreamObject) or stream.get("/Subtype") != "/Image"
+                or stream.get("/ColorSpace") != "/DeviceRGB" or stream.get("/BitsPerComponent") != 8
+                or stream.get("/Filter") != "/FlateDecode" or "/DecodeParms" in stream):
+            continue
+        size = (int(cast(int, stream["/Width"])), int(cast(int, stream["/Height"])))
+        pixels = stream.get_data()
+        if len(pixels) != 3 * size[0] * size[1]:
+            continue
+        image = Image.frombytes("RGB", size, pixels)
+        colours = image.getcolors(256)
+        if colours is None:
+            continue
+        indexed = image.quantize(len(colours), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        if indexed.convert("RGB").tobytes() != pixels:
+            continue  # not an exact copy
+        palette = bytes((indexed.getpalette("RGB") or [])[:3 * 256])
+        data = bytes(deflate.zlib_compress(indexed.tobytes(), 9))
+        if len(data) >= len(stream._data):
+            continue
+        stream[NameObject("/ColorSpace")] = ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"),
+                                                         NumberObject(len(palette) // 3 - 1),
+                                                         ByteStringObject(palette)])
+        stream._data = data
+        stream[NameObject("/Length")] = NumberObject(len(data))
+        changed = True
+    if not changed:
+        return pdf
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def unhinted_font(data: bytes) -> bytes:

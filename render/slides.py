@@ -18,6 +18,7 @@ from archcat.draw import (
     Target,
     drop_font_hinting,
     encode_png,
+    index_images,
     pin_pdf_dates,
     rasterize,
     render,
@@ -112,7 +113,7 @@ def render_slide(spec: Spec, view_id: str, theme: str, targets: list[Target], pr
                 # Its density makes slide tools place it at exactly the width of a slide.
                 data = encode_png(raster, dpi=round(width / SLIDE_INCHES))
             elif target.format == "pdf":
-                data = share_identical_objects(drop_font_hinting(pin_pdf_dates(pdf)))
+                data = share_identical_objects(index_images(drop_font_hinting(pin_pdf_dates(pdf))))
             else:
                 raise ValueError(f"no slide format {target.format!r}")
             write_atomic(target.path, data)

@@ -64,6 +64,37 @@ def test_the_thumbnail_fills_the_card_frame_and_draws_what_the_png_draws(shop: S
     assert (out / "a.webp").stat().st_size < 30_000
 
 
+def test_pdf_images_are_indexed_and_draw_the_same_pixels(shop: Spec, tmp_path: Path, monkeypatch):
+    import io
+
+    import pypdf
+
+    import archcat.draw
+    from archcat.draw import index_images, rasterize
+
+    source = build_dot(shop, shop.arch.views[0], PALETTES["light"])
+    render(source, [Target("pdf", tmp_path / "stored.pdf")])
+    monkeypatch.setattr(archcat.draw, "index_images", lambda pdf: pdf)
+    render(source, [Target("pdf", tmp_path / "plain.pdf")])
+    plain, stored = (tmp_path / "plain.pdf").read_bytes(), (tmp_path / "stored.pdf").read_bytes()
+    assert index_images(plain) == stored  # what the build writes, and the same bytes every time
+    assert len(stored) < 0.95 * len(plain)
+
+    def colour_spaces(pdf: bytes) -> list[str]:
+        page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+        forms = page["/Resources"]["/XObject"].values()
+        return [str(x.get_object()["/ColorSpace"][0] if isinstance(x.get_object()["/ColorSpace"], list)
+                    else x.get_object()["/ColorSpace"]) for x in forms if x.get_object()["/Subtype"] == "/Image"]
+
+    assert colour_spaces(plain) and set(colour_spaces(plain)) == {"/DeviceRGB"}
+    assert set(colour_spaces(stored)) == {"/Indexed"}
+    for size in (("scale", 2.0), ("scale", 0.5)):
+        [before] = rasterize(plain, [size])
+        [after] = rasterize(stored, [size])
+        assert (after.width, after.height) == (before.width, before.height)
+        assert after.rows == before.rows  # not a pixel changed
+
+
 def test_svg_is_self_contained(shop: Spec, tmp_path: Path):
     svg = render_all(shop, tmp_path / "out")["svg"].read_text(encoding="utf-8")
     hrefs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
@@ -339,7 +370,8 @@ def test_an_svg_names_its_font_once_and_every_text_still_uses_it(shop: Spec, tmp
 @pytest.fixture(scope="module")
 def hinted_or_not(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
     """The shop's overview drawn twice, PDF and PNG: as written ("unhinted"), and with drop_font_hinting
-    doing nothing ("hinted": the fonts as cairo embeds them)."""
+    doing nothing ("hinted": the fonts as cairo embeds them). Both keep cairo's images (index_images does
+    nothing), so that the fonts are the only difference."""
     import shutil
 
     import archcat.draw
@@ -354,6 +386,7 @@ def hinted_or_not(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
     drawn = {}
     for name in ("unhinted", "hinted"):
         with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(archcat.draw, "index_images", lambda pdf: pdf)
             if name == "hinted":
                 patch.setattr(archcat.draw, "drop_font_hinting", lambda pdf: pdf)
             paths = render_all(shop, tmp_path_factory.mktemp(name))
@@ -445,14 +478,16 @@ def test_a_pdf_listing_an_image_twice_is_read_quietly(tmp_path: Path, monkeypatc
     import archcat.draw
     from archcat.catalog import load_catalog
     from archcat.discover import Project
-    from archcat.draw import drop_font_hinting
+    from archcat.draw import drop_font_hinting, index_images
     from tests.conftest import REPO
 
     twitter = load_catalog(Project(REPO), [REPO / "architectures" / "twitter-2013.yaml"])[0][0]
     monkeypatch.setattr(archcat.draw, "drop_font_hinting", lambda pdf: pdf)
+    monkeypatch.setattr(archcat.draw, "index_images", lambda pdf: pdf)
     render(build_dot(twitter, twitter.arch.views[0], PALETTES["light"]), [Target("pdf", tmp_path / "cairo.pdf")])
     cairos = (tmp_path / "cairo.pdf").read_bytes()
     assert re.search(rb"(/x\d+ \d+ 0 R) [^>]*\1", cairos)
     with caplog.at_level(logging.WARNING):
         drop_font_hinting(cairos)
+        index_images(cairos)
     assert [record.getMessage() for record in caplog.records] == []
