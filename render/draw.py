@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -554,22 +555,32 @@ def drop_font_hinting(pdf: bytes) -> bytes:
     without TrueType fonts comes back as it is; otherwise pypdf writes it again, the same bytes for the
     same input.
     """
+    from pypdf.generic import NameObject, NumberObject
+
+    def unhint(root: PdfObject) -> bool:
+        changed = False
+        for stream in _font_files(root):
+            if stream.get("/Filter") not in (None, "/FlateDecode", ["/FlateDecode"]) or "/DecodeParms" in stream:
+                continue  # pypdf compresses a stream again only with plain Flate: any other is left as it is
+            font = unhinted_font(stream.get_data())
+            stream.set_data(font)
+            stream[NameObject("/Length1")] = NumberObject(len(font))
+            changed = True
+        return changed
+
+    return _rewritten(pdf, unhint)
+
+
+def _rewritten(pdf: bytes, change: Callable[[PdfObject], bool]) -> bytes:
+    """The PDF as pypdf writes it again once `change` has edited the objects under its root, or `pdf` itself
+    when `change` says it edited none."""
     import io
 
     import pypdf
-    from pypdf.generic import NameObject, NumberObject
 
     _quiet_repeated_keys()
     writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf), keep_initial_header=True)
-    changed = False
-    for stream in _font_files(writer.root_object):
-        if stream.get("/Filter") not in (None, "/FlateDecode", ["/FlateDecode"]) or "/DecodeParms" in stream:
-            continue  # pypdf compresses a stream again only with plain Flate: any other is left as it is
-        font = unhinted_font(stream.get_data())
-        stream.set_data(font)
-        stream[NameObject("/Length1")] = NumberObject(len(font))
-        changed = True
-    if not changed:
+    if not change(writer.root_object):
         return pdf
     out = io.BytesIO()
     writer.write(out)
@@ -627,47 +638,41 @@ def index_images(pdf: bytes) -> bytes:
     colours, cairo expands them): about 7% of a diagram's PDF. An image is changed only when the indexed
     copy holds exactly the same pixels, and only when it is smaller; a PDF with none comes back as it is.
     pypdf writes the same bytes for the same input."""
-    import io
-
     import deflate
-    import pypdf
     from PIL import Image
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject, NumberObject, StreamObject
 
-    _quiet_repeated_keys()
-    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf), keep_initial_header=True)
-    changed = False
-    for stream in _dictionaries(writer.root_object):
-        if (not isinstance(stream, StreamObject) or stream.get("/Subtype") != "/Image"
-                or stream.get("/ColorSpace") != "/DeviceRGB" or stream.get("/BitsPerComponent") != 8
-                or stream.get("/Filter") != "/FlateDecode" or "/DecodeParms" in stream):
-            continue
-        size = (int(cast(int, stream["/Width"])), int(cast(int, stream["/Height"])))
-        pixels = stream.get_data()
-        if len(pixels) != 3 * size[0] * size[1]:
-            continue
-        image = Image.frombytes("RGB", size, pixels)
-        colours = image.getcolors(256)
-        if colours is None:
-            continue
-        indexed = image.quantize(len(colours), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        if indexed.convert("RGB").tobytes() != pixels:
-            continue  # not an exact copy
-        palette = bytes((indexed.getpalette("RGB") or [])[:3 * 256])
-        data = bytes(deflate.zlib_compress(indexed.tobytes(), 9))
-        if len(data) >= len(stream._data):
-            continue
-        stream[NameObject("/ColorSpace")] = ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"),
-                                                         NumberObject(len(palette) // 3 - 1),
-                                                         ByteStringObject(palette)])
-        stream._data = data
-        stream[NameObject("/Length")] = NumberObject(len(data))
-        changed = True
-    if not changed:
-        return pdf
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def index(root: PdfObject) -> bool:
+        changed = False
+        for stream in _dictionaries(root):
+            if (not isinstance(stream, StreamObject) or stream.get("/Subtype") != "/Image"
+                    or stream.get("/ColorSpace") != "/DeviceRGB" or stream.get("/BitsPerComponent") != 8
+                    or stream.get("/Filter") != "/FlateDecode" or "/DecodeParms" in stream):
+                continue
+            size = (int(cast(int, stream["/Width"])), int(cast(int, stream["/Height"])))
+            pixels = stream.get_data()
+            if len(pixels) != 3 * size[0] * size[1]:
+                continue
+            image = Image.frombytes("RGB", size, pixels)
+            colours = image.getcolors(256)
+            if colours is None:
+                continue
+            indexed = image.quantize(len(colours), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            if indexed.convert("RGB").tobytes() != pixels:
+                continue  # not an exact copy
+            palette = bytes((indexed.getpalette("RGB") or [])[:3 * 256])
+            data = bytes(deflate.zlib_compress(indexed.tobytes(), 9))
+            if len(data) >= len(stream._data):
+                continue
+            stream[NameObject("/ColorSpace")] = ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"),
+                                                             NumberObject(len(palette) // 3 - 1),
+                                                             ByteStringObject(palette)])
+            stream._data = data
+            stream[NameObject("/Length")] = NumberObject(len(data))
+            changed = True
+        return changed
+
+    return _rewritten(pdf, index)
 
 
 def unhinted_font(data: bytes) -> bytes:
