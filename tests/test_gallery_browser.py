@@ -683,6 +683,18 @@ def test_flow_steps_with_buttons_keys_links_and_addresses(site, page):
     assert page.locator("[aria-current=step]").count() >= 2  # the list item and the edge
 
 
+def test_what_breaks_names_a_single_step_in_the_singular(site, page):
+    from archcat.gallery import failure_impact
+
+    view = BY_ID[TWITTER].arch.views[0]
+    assert failure_impact(view)["tweetypie"]["steps"] == [8]
+    page.goto(url(site, f"architectures/{TWITTER}.html"))
+    page.locator(f"#view-{view.id} .drawn g.node[data-id='node-tweetypie']").focus()
+    page.keyboard.press("Enter")
+    text = " ".join(page.locator(f"#view-{view.id} .node-info").inner_text().split())
+    assert "step 8 of this flow passes through it" in text and "steps 8" not in text
+
+
 def test_component_details_and_what_breaks_if_it_fails(site, page):
     from archcat.gallery import failure_impact
 

@@ -440,8 +440,9 @@
         var impact = data.impact[id] || { steps: [], cut: [] };
         var box = text("div", null, "breaks");
         box.appendChild(text("p", "If " + node.label + " fails:"));
-        box.appendChild(text("p", impact.steps.length
+        box.appendChild(text("p", impact.steps.length > 1
           ? "steps " + impact.steps.join(", ") + " of this flow pass through it"
+          : impact.steps.length ? "step " + impact.steps[0] + " of this flow passes through it"
           : "no step of this flow passes through it"));
         box.appendChild(text("p", impact.cut.length
           ? "only reachable through it: " + impact.cut.map(function (c) { return data.nodes[c].label; }).join(", ")
