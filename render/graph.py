@@ -59,6 +59,7 @@ PALETTES: dict[str, Theme] = {
 # A node's label is dark on its plate in every theme.
 NODE_TEXT, NODE_MUTED = "#1f2933", "#52606d"
 
+
 def dark_from_light() -> Recolouring:
     """How the gallery's light drawing becomes its dark one: pages paint it so, browsers make the dark
     downloads so, and it is what Graphviz draws in the dark theme."""

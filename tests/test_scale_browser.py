@@ -19,7 +19,7 @@ from archcat.discover import Project
 from archcat.gallery import PAGE_SIZE, decade, make_site, patterns_of
 from archcat.vocab import load_vocabulary
 from tests.conftest import PHONE
-from tests.test_gallery_browser import ALL_PAGES_JS, assert_query, cards_ready, query_of, url
+from tests.test_gallery_browser import ALL_PAGES_JS, assert_query, cards_on_page, cards_ready, query_of, url
 
 # One worker builds the catalog and runs every test on it (make test spreads tests with --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("scale")
@@ -75,10 +75,6 @@ def scale(tmp_path_factory: pytest.TempPathFactory):
 def in_order(ids: set[str], specs) -> list[str]:
     """The index's order (by name) of the given specs."""
     return [spec.id for spec in specs if spec.id in ids]
-
-
-def cards_on_page(tab) -> list[str]:
-    return tab.eval_on_selector_all("#cards > li.card", "cards => cards.map(c => c.dataset.id)")
 
 
 def test_paging_through_a_thousand_and_the_page_in_the_address(scale, contexts):
